@@ -1,0 +1,84 @@
+"""Diagnostics and per-file accounting: how the library reports bad input instead of raising."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DiagnosticSeverity(str, Enum):
+    """How much a diagnostic limits what the report can say."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Diagnostic(BaseModel):
+    """A located problem with the input: never an exception, always data.
+
+    ``code`` is stable kebab-case (``xml-truncated``, ``path-traversal``, ``limit-exceeded``,
+    ``decode-fallback``, ``line-truncated``, ``internal-error`` …) so tools can filter on it.
+    ``path`` is the member chain inside the bundle (``bundle.zip!logs/avhypervvss.log``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: DiagnosticSeverity
+    code: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    limit: str | None = None
+
+
+class ParseStats(BaseModel):
+    """Per-file accounting; the counts always add up (see :meth:`balanced`).
+
+    Line-based files: ``lines_total == record_lines + continuation_lines + blank_lines +
+    unparsed_lines``. Event XML: ``events_seen == event_records + unparsed_events``; text
+    outside events is counted in ``non_event_lines``.
+    """
+
+    model_config = ConfigDict(validate_assignment=False)
+
+    path: str
+    kind: str
+    encoding: str | None = None
+    bytes_read: int = 0
+    lines_total: int = 0
+    record_lines: int = 0
+    continuation_lines: int = 0
+    blank_lines: int = 0
+    unparsed_lines: int = 0
+    truncated_lines: int = 0
+    decode_fallback_lines: int = 0
+    events_seen: int = 0
+    event_records: int = 0
+    unparsed_events: int = 0
+    non_event_lines: int = 0
+    complete: bool = True
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        """Parsed records (lines or events) in this file."""
+        return self.record_lines + self.event_records
+
+    @property
+    def unparsed(self) -> int:
+        """Unparsed records (lines or events) in this file."""
+        return self.unparsed_lines + self.unparsed_events
+
+    def balanced(self) -> bool:
+        """True when every line and every event is accounted for."""
+        lines_ok = self.lines_total == (
+            self.record_lines + self.continuation_lines + self.blank_lines + self.unparsed_lines
+        )
+        events_ok = self.events_seen == self.event_records + self.unparsed_events
+        return lines_ok and events_ok
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        """Record a diagnostic for this file."""
+        self.diagnostics.append(diagnostic)
