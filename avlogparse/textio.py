@@ -44,7 +44,7 @@ def detect_encoding(head: bytes) -> Encoding:
             fallback = "cp1252" if name == "utf-8" else None
             return Encoding(name, len(bom), fallback)
     sample = head[:4096]
-    if len(sample) >= 4:
+    if len(sample) >= 16:  # shorter samples are too ambiguous to call UTF-16
         even_nuls = sample[0::2].count(0)
         odd_nuls = sample[1::2].count(0)
         half = len(sample) // 2

@@ -31,6 +31,7 @@ class Diagnostic(BaseModel):
     path: str | None = None
     line: int | None = None
     limit: str | None = None
+    detail: str | None = Field(default=None, description="traceback, for --debug only")
 
 
 class ParseStats(BaseModel):

@@ -14,10 +14,9 @@ are validated models straight away.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal, Union
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -165,38 +164,20 @@ class Unparsed(RecordBase):
     reason: str
 
 
-class LogLine:
+class LogLine(NamedTuple):
     """Light record for an ordinary Avamar log line (no catalogued payload).
 
-    It exposes the same attributes as :class:`AvamarLogRecord`, converts the timestamp only
-    when asked and builds the validated model with :meth:`to_model`. Immutable by
-    convention; ``__slots__`` keeps a million of them cheap.
+    A named tuple with the same attributes as :class:`AvamarLogRecord`: immutable and about
+    ten times cheaper to build than a validated model. :meth:`to_model` gives the validated
+    model when a caller wants one.
     """
-
-    __slots__ = (
-        "source",
-        "path",
-        "line",
-        "raw",
-        "timestamp",
-        "time_basis",
-        "component",
-        "level",
-        "code",
-        "message",
-        "process_id",
-        "thread",
-        "layout",
-        "continuation",
-        "truncated",
-    )
 
     source: Source
     path: str
     line: int
-    raw: str
     timestamp: datetime | None
     time_basis: TimeBasis
+    raw: str
     component: str | None
     level: str | None
     code: int | None
@@ -207,27 +188,24 @@ class LogLine:
     continuation: tuple[str, ...]
     truncated: bool
 
-    def __init__(self, fields: Mapping[str, Any]) -> None:
-        for name in self.__slots__:
-            object.__setattr__(self, name, fields[name])
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __repr__(self) -> str:
-        return f"LogLine({self.path}:{self.line} {self.component} {self.level} <{self.code}>)"
+    @property
+    def full_message(self) -> str:
+        """The message with its continuation lines joined by newlines."""
+        if not self.continuation:
+            return self.message
+        return "\n".join((self.message, *self.continuation))
 
     def to_model(self) -> AvamarLogRecord:
         """The validated pydantic model of this line."""
         model: type[AvamarLogRecord] = (
             ClusterLogRecord if self.source is Source.WINCLUSTERSVC else PluginLogRecord
         )
-        return model(**{name: getattr(self, name) for name in self.__slots__})
+        return model(**self._asdict())
 
     def model_dump(self, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
         """The same dictionary the validated model would give."""
         return self.to_model().model_dump(mode=mode)
 
 
-Record = Union[PluginLogRecord, ClusterLogRecord, EventRecord, Unparsed, LogLine]
+Record = PluginLogRecord | ClusterLogRecord | EventRecord | Unparsed | LogLine
 """Anything a parser yields."""

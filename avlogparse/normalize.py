@@ -1,0 +1,61 @@
+"""Normalising the identifiers that join the three logs: VM GUIDs and HRESULTs."""
+
+from __future__ import annotations
+
+import re
+
+_GUID = re.compile(
+    r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII | re.IGNORECASE
+)
+_HRESULT_IN_TEXT = re.compile(r"\(0x([0-9A-Fa-f]{8})\)", re.ASCII)
+_INSERTION = re.compile(r"%%(\d{1,10})", re.ASCII)
+
+
+def normalize_guid(text: str) -> tuple[str, bool]:
+    """Upper-case a GUID and strip braces; report whether it is a well-formed GUID.
+
+    Masked GUIDs as published in KB articles (``XXXXSS-XXXX-…``) are kept, upper-cased,
+    and flagged not valid rather than rejected.
+
+    >>> normalize_guid("{8f23a1b2-0c4d-4e5f-9a6b-7c8d9e0f1a2b}")
+    ('8F23A1B2-0C4D-4E5F-9A6B-7C8D9E0F1A2B', True)
+    >>> normalize_guid("XXXXSS-XXXX-XXXX-XXXX-XXXXXX")
+    ('XXXXSS-XXXX-XXXX-XXXX-XXXXXX', False)
+    """
+    value = text.strip().strip("{}").strip().upper()
+    return value, _GUID.fullmatch(value) is not None
+
+
+def format_hresult(value: int) -> str:
+    """``0x`` plus eight upper-case hex digits, the spelling Windows uses in messages."""
+    return f"0x{value & 0xFFFFFFFF:08X}"
+
+
+def parse_hresult(text: str | None) -> int | None:
+    """An HRESULT from ``0x8007052F``, a ``%%2147943727`` insertion, or ``(0x…)`` in a message.
+
+    >>> format_hresult(parse_hresult("%%2147943727") or 0)
+    '0x8007052F'
+    >>> parse_hresult("failed (0x8007052f). (Virtual machine ID 1)")
+    2147943727
+    """
+    if not text:
+        return None
+    stripped = text.strip()
+    if stripped[:2].lower() == "0x":
+        try:
+            value = int(stripped[2:10], 16)
+        except ValueError:
+            return None
+        return value
+    insertion = _INSERTION.fullmatch(stripped)
+    if insertion is not None:
+        value = int(insertion.group(1))
+        return value if value <= 0xFFFFFFFF else None
+    found = _HRESULT_IN_TEXT.search(text)
+    return int(found.group(1), 16) if found else None
+
+
+def hresult_win32_code(value: int) -> int | None:
+    """The Win32 error inside a FACILITY_WIN32 HRESULT (``0x8007xxxx``), else None."""
+    return value & 0xFFFF if (value >> 16) == 0x8007 else None

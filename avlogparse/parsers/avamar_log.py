@@ -1,0 +1,264 @@
+"""The line grammar every Avamar component log shares, and the streaming loop over it.
+
+Layouts (``shared/domain.md`` §1.1):
+
+* standard: ``[YYYY-MM-DD HH:MM:SS ]component[\\[pid[:tid]\\]] [\\[thread\\] ]Level <code>: message``
+  — the timestamp is optional (a line without one inherits the previous line's time, marked
+  ``host-local-inherited``); ``winclustersvc`` glues the level to the code (``INFO<0000>``);
+  public copies sometimes carry a stray ``<`` in front;
+* debug: ``YYYY/MM/DD-hh:mm:ss.fffff [ThreadName] text`` (avtar debug/image logs).
+
+Indented lines right after a record are its continuation (a multi-line message). Every other
+line that fits no layout becomes :class:`Unparsed`. Blank lines are counted, not yielded.
+
+The source modules (``avhypervvss``, ``winclustersvc``) plug in a :class:`Detail`: a cheap
+prefilter on the message and an extractor that adds typed fields, so only the few lines that
+matter pay for a validated model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO, Generic, TypeVar
+
+from avlogparse.limits import DEFAULT_LIMITS, Limits
+from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
+from avlogparse.models.records import AvamarLogRecord, LogLine, Source, TimeBasis, Unparsed
+from avlogparse.textio import LineStats, iter_lines
+
+STANDARD_LINE = re.compile(
+    r"<?(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.\d{1,9})? +)?"
+    r"([A-Za-z][A-Za-z0-9_.-]*)(?:\[(\d{1,10})(?::(\d{1,10}))?\])? +"
+    r"(?:\[([^\]]{0,64})\] +)?"
+    r"([A-Za-z]+) *<(\d{4,5})>: ?(.*)",
+    re.ASCII | re.DOTALL,
+)
+DEBUG_LINE = re.compile(
+    r"(\d{4})/(\d\d)/(\d\d)-(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? \[([^\]]{0,128})\] ?(.*)",
+    re.ASCII | re.DOTALL,
+)
+_MAX_DIAGNOSTICS_PER_CODE = 20
+
+ModelT = TypeVar("ModelT", bound=AvamarLogRecord)
+
+
+@dataclass(frozen=True)
+class Detail(Generic[ModelT]):
+    """How a source turns some lines into validated models.
+
+    ``wanted(code, message)`` must be cheap (it runs on every line); ``extract`` returns the
+    extra fields for the model and runs only on the lines ``wanted`` accepts.
+    """
+
+    model: type[ModelT]
+    wanted: Callable[[int, str], bool]
+    extract: Callable[[int, str], dict[str, Any]]
+
+
+class _Diagnostics:
+    """Per-file diagnostics, capped per code so a bad file cannot flood the report."""
+
+    def __init__(self, path: str, stats: ParseStats) -> None:
+        self.path = path
+        self.stats = stats
+        self.counts: dict[str, int] = {}
+
+    def add(self, code: str, line: int, message: str) -> None:
+        seen = self.counts.get(code, 0)
+        self.counts[code] = seen + 1
+        if seen < _MAX_DIAGNOSTICS_PER_CODE:
+            self.stats.add(
+                Diagnostic(
+                    severity=DiagnosticSeverity.WARNING,
+                    code=code,
+                    message=message,
+                    path=self.path,
+                    line=line,
+                )
+            )
+
+    def summarise(self) -> None:
+        for code, count in self.counts.items():
+            if count > _MAX_DIAGNOSTICS_PER_CODE:
+                self.stats.add(
+                    Diagnostic(
+                        severity=DiagnosticSeverity.WARNING,
+                        code=code,
+                        message=f"{count} lines in all; only the first "
+                        f"{_MAX_DIAGNOSTICS_PER_CODE} are listed",
+                        path=self.path,
+                    )
+                )
+
+
+def parse_avamar_log(
+    stream: BinaryIO,
+    path: str,
+    stats: ParseStats,
+    source: Source,
+    detail: Detail[ModelT],
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[LogLine | ModelT | Unparsed]:
+    """Yield one record per message (and one :class:`Unparsed` per unreadable line).
+
+    A record is yielded when the next line shows it has no more continuation lines, so
+    memory stays one record deep. ``stats`` is complete once the generator is exhausted.
+    """
+    line_stats = LineStats()
+    diagnostics = _Diagnostics(path, stats)
+    match_standard = STANDARD_LINE.match
+    wanted = detail.wanted
+    kind = source.value
+    # the message being collected: its fields in LogLine order, and its continuation lines
+    pending: list[Any] | None = None
+    continuation: list[str] = []
+    last_ts_text = ""
+    last_ts: datetime | None = None
+    records = blanks = unparsed = continued = 0
+    number = 0
+
+    def flush() -> LogLine | ModelT:
+        assert pending is not None
+        pending[13] = tuple(continuation)
+        code = pending[8]
+        if code is not None and wanted(code, pending[9]):
+            fields = dict(zip(LogLine._fields, pending, strict=True))
+            fields.update(detail.extract(code, "\n".join((pending[9], *continuation))))
+            return detail.model(**fields)
+        return LogLine._make(pending)
+
+    try:
+        for number, (text, truncated) in enumerate(
+            iter_lines(stream, line_stats, limits.max_line_bytes), 1
+        ):
+            if not text or text.isspace():
+                blanks += 1
+                if pending is not None:
+                    yield flush()
+                    pending = None
+                continue
+            first = text[0]
+            if (
+                (first == " " or first == "\t")
+                and pending is not None
+                and len(continuation) < limits.max_record_lines
+            ):
+                continuation.append(text)
+                continued += 1
+                continue
+            if pending is not None:
+                yield flush()
+                pending = None
+            match = match_standard(text)
+            if match is not None:
+                ts_text, component, pid, tid, thread, level, code_text, message = match.groups()
+                time_basis: TimeBasis
+                if ts_text is None:
+                    time_basis = "host-local-inherited" if last_ts is not None else "none"
+                else:
+                    if ts_text != last_ts_text:
+                        last_ts_text = ts_text
+                        last_ts = _local_time(ts_text)
+                        if last_ts is None:
+                            diagnostics.add(
+                                "timestamp-invalid", number, f"invalid timestamp {ts_text!r}"
+                            )
+                    time_basis = "host-local" if last_ts is not None else "none"
+                if tid is not None and thread is None:
+                    thread = tid
+                pending = [
+                    source, path, number, last_ts, time_basis, text, component, level,
+                    int(code_text), message, None if pid is None else int(pid), thread,
+                    "standard", (), truncated,
+                ]  # fmt: skip
+                continuation = []
+                records += 1
+                continue
+            debug = DEBUG_LINE.match(text) if text[4:5] == "/" else None
+            if debug is not None:
+                debug_time = _debug_time(debug.groups()[:7])
+                pending = [
+                    source, path, number, debug_time,
+                    "host-local" if debug_time is not None else "none", text, None, None,
+                    None, debug.group(9), None, debug.group(8), "debug", (), truncated,
+                ]  # fmt: skip
+                continuation = []
+                records += 1
+                continue
+            unparsed += 1
+            yield Unparsed(
+                kind=kind,
+                path=path,
+                line=number,
+                raw=text,
+                reason="line fits no known Avamar log layout",
+            )
+        if pending is not None:
+            yield flush()
+            pending = None
+    finally:
+        diagnostics.summarise()
+        stats.encoding = line_stats.encoding
+        stats.bytes_read = line_stats.bytes_read
+        stats.lines_total = number
+        stats.record_lines = records
+        stats.blank_lines = blanks
+        stats.unparsed_lines = unparsed
+        stats.continuation_lines = continued
+        stats.truncated_lines = line_stats.truncated_lines
+        stats.decode_fallback_lines = line_stats.decode_fallback_lines
+        if line_stats.decode_fallback_lines:
+            stats.add(
+                Diagnostic(
+                    severity=DiagnosticSeverity.INFO,
+                    code="decode-fallback",
+                    message=f"{line_stats.decode_fallback_lines} lines were not valid "
+                    f"{line_stats.encoding} and were decoded as cp1252",
+                    path=path,
+                )
+            )
+        if line_stats.truncated_lines:
+            stats.add(
+                Diagnostic(
+                    severity=DiagnosticSeverity.WARNING,
+                    code="line-truncated",
+                    message=f"{line_stats.truncated_lines} lines longer than "
+                    f"{limits.max_line_bytes} characters were cut (prefix kept)",
+                    path=path,
+                    limit="max_line_bytes",
+                )
+            )
+
+
+def _local_time(text: str) -> datetime | None:
+    """``YYYY-MM-DD HH:MM:SS`` as a naive host-local datetime; None when impossible."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _debug_time(parts: tuple[str | Any, ...]) -> datetime | None:
+    """The debug layout's ``YYYY/MM/DD-hh:mm:ss.fffff`` as a naive datetime."""
+    year, month, day, hour, minute, second, fraction = parts
+    micros = int((fraction or "0").ljust(6, "0")[:6])
+    try:
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micros
+        )
+    except ValueError:
+        return None
+
+
+def parse_group_time(text: str) -> datetime | None:
+    """``YYYYMMDDhhmmss`` (the winclustersvc group stamp) as a naive datetime."""
+    try:
+        return datetime(
+            int(text[0:4]), int(text[4:6]), int(text[6:8]),
+            int(text[8:10]), int(text[10:12]), int(text[12:14]),
+        )  # fmt: skip
+    except ValueError:
+        return None

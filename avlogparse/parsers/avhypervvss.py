@@ -1,0 +1,100 @@
+"""Parser for ``avhypervvss.log``, the Avamar Hyper-V VSS plug-in log.
+
+Typical content (``shared/scenario.md``)::
+
+    avhypervvss Info <43419>: Creating backup CheckPoint with 'Copy' guest backup type
+    2019-04-15 00:05:05 avhypervvss Info <43420>: Creating backup CheckPoint with 'Application' consistenty level
+    avhypervvss Error <43426>: Checkpoint creation for Virtual machine 'DDR-Dev2<XXXXX-XXXX-XXXX-XXXX-XXXXXX>' has failed and will be skipped from backup. For details, please check 'winclustersvc.log'.
+    avhypervvss Warning <43427>: No targets available for backup after checkpoint process.
+
+Lines of the plug-in's own codes (434xx) become :class:`PluginLogRecord` with the fields
+their code carries; every other line is a light :class:`LogLine`.
+
+Examples:
+    >>> import io
+    >>> from avlogparse.models.diagnostics import ParseStats
+    >>> line = (b"avhypervvss Error <43426>: Checkpoint creation for Virtual machine "
+    ...         b"'DDR-Dev2<{8f23a1b2-0c4d-4e5f-9a6b-7c8d9e0f1a2b}>' has failed and will be "
+    ...         b"skipped from backup. For details, please check 'winclustersvc.log'.")
+    >>> stats = ParseStats(path="avhypervvss.log", kind="avhypervvss")
+    >>> [record] = parse_avhypervvss(io.BytesIO(line), "avhypervvss.log", stats)
+    >>> record.code, record.vm_name, record.vm_id, record.referenced_log
+    (43426, 'DDR-Dev2', '8F23A1B2-0C4D-4E5F-9A6B-7C8D9E0F1A2B', 'winclustersvc.log')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from avlogparse.limits import DEFAULT_LIMITS, Limits
+from avlogparse.models.diagnostics import ParseStats
+from avlogparse.models.records import LogLine, PluginLogRecord, Source, Unparsed
+from avlogparse.normalize import normalize_guid
+from avlogparse.parsers.avamar_log import Detail, parse_avamar_log
+
+_GUEST_BACKUP_TYPE = re.compile(r"with '([^']*)' guest backup type", re.IGNORECASE)
+_CONSISTENCY_LEVEL = re.compile(r"with '([^']*)' consisten(?:t|c)y level", re.IGNORECASE)
+_CHECKPOINT_FAILED_PREFIX = "Virtual machine '"
+_CHECKPOINT_FAILED_SUFFIX = "' has failed"
+_REFERENCED_LOG = re.compile(r"please check '([^']{1,260})'", re.IGNORECASE)
+
+
+def _is_plugin_code(code: int, message: str) -> bool:
+    return 43400 <= code < 43500
+
+
+def _extract(code: int, message: str) -> dict[str, Any]:
+    """Fields of the plug-in's own codes; an unexpected shape just yields fewer fields."""
+    fields: dict[str, Any] = {}
+    if code == 43419:
+        found = _GUEST_BACKUP_TYPE.search(message)
+        fields["guest_backup_type"] = found.group(1) if found else None
+    elif code == 43420:
+        found = _CONSISTENCY_LEVEL.search(message)
+        fields["consistency_level"] = found.group(1) if found else None
+    elif code == 43426:
+        fields.update(split_vm_reference(message))
+    referenced = _REFERENCED_LOG.search(message)
+    if referenced is not None:
+        fields["referenced_log"] = referenced.group(1)
+    return fields
+
+
+def split_vm_reference(message: str) -> dict[str, Any]:
+    """``… Virtual machine 'NAME<GUID>' has failed …`` → name, id, raw id, validity.
+
+    The GUID is the *last* ``<…>`` before the closing quote; the name is everything before it
+    (names may hold spaces, quotes or ``<``). Plain ``str`` searches keep this linear on
+    hostile lines.
+
+    >>> split_vm_reference("for Virtual machine 'a<b> vm<{1-2}>' has failed")["vm_name"]
+    'a<b> vm'
+    """
+    start = message.find(_CHECKPOINT_FAILED_PREFIX)
+    end = message.rfind(_CHECKPOINT_FAILED_SUFFIX)
+    if start < 0 or end < start:
+        return {}
+    inner = message[start + len(_CHECKPOINT_FAILED_PREFIX) : end]
+    open_at = inner.rfind("<")
+    if not inner.endswith(">") or open_at < 0:
+        return {"vm_name": inner}
+    raw_id = inner[open_at + 1 : -1]
+    vm_id, valid = normalize_guid(raw_id)
+    return {
+        "vm_name": inner[:open_at],
+        "vm_id": vm_id or None,
+        "vm_id_raw": raw_id,
+        "vm_id_valid": valid,
+    }
+
+
+PLUGIN_DETAIL = Detail(model=PluginLogRecord, wanted=_is_plugin_code, extract=_extract)
+
+
+def parse_avhypervvss(
+    stream: BinaryIO, path: str, stats: ParseStats, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[LogLine | PluginLogRecord | Unparsed]:
+    """Yield the records of an ``avhypervvss.log`` stream (see the module docstring)."""
+    return parse_avamar_log(stream, path, stats, Source.AVHYPERVVSS, PLUGIN_DETAIL, limits)

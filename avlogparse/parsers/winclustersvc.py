@@ -1,0 +1,115 @@
+"""Parser for ``winclustersvc.log``, the Avamar Hyper-V plug-in's cluster service log.
+
+Typical content (the only public lines, Dell KB 000044579)::
+
+    winclustersvc INFO<0000>: Cleaning up checkpoint created on group AvamarBackup_SERVER-app-20190510000504-0: checkpoint \\\\SERVER\\root\\virtualization\\v2:Msvm_SnapshotCollection.CollectionID="DXXXXDX-XXCE-XXDX-XABF-XXXDXXXXXX" .
+    winclustersvc INFO<0000>: DestroySnapshot executed successfully
+
+Cleanup and DestroySnapshot lines become :class:`ClusterLogRecord` with the group split into
+host, job, backup start (``YYYYMMDDhhmmss``, host-local) and sequence number, the WMI path,
+its host and the snapshot CollectionID. "DestroySnapshot executed successfully" only means
+the WMI call returned: the disk merge runs afterwards in VMMS and may still fail.
+
+Examples:
+    >>> fields = extract_cluster_fields(0, "Cleaning up checkpoint created on group "
+    ...     "AvamarBackup_HV-NODE01-nightly-20240311000504-0: checkpoint "
+    ...     '\\\\\\\\HV-NODE01\\\\root\\\\virtualization\\\\v2:Msvm_SnapshotCollection.CollectionID="AB" .')
+    >>> fields["group_host"], fields["group_job"], fields["group_started"].isoformat()
+    ('HV-NODE01', 'nightly', '2024-03-11T00:05:04')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from avlogparse.catalog import WMI_RETURN_CODES
+from avlogparse.limits import DEFAULT_LIMITS, Limits
+from avlogparse.models.diagnostics import ParseStats
+from avlogparse.models.records import ClusterLogRecord, LogLine, Source, Unparsed
+from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
+from avlogparse.parsers.avamar_log import Detail, parse_avamar_log, parse_group_time
+
+_CLEANUP = re.compile(
+    r"Cleaning up checkpoint created on group (\S{1,512}?):? checkpoint (\S{1,2048})", re.ASCII
+)
+_GROUP = re.compile(r"AvamarBackup_(.+)-(\d{14})-(\d{1,9})", re.ASCII | re.DOTALL)
+_WMI_HOST = re.compile(r"\\\\([^\\]{1,255})\\", re.ASCII)
+_COLLECTION_ID = re.compile(r'CollectionID="([^"]{0,128})"', re.ASCII)
+_RETURN_CODE = re.compile(
+    r"(?:return(?:ed)?(?: value| code)?|ReturnValue|error(?: code)?)\s*[:=]?\s*(\d{1,6})\b",
+    re.ASCII | re.IGNORECASE,
+)
+_HEX_CODE = re.compile(r"0x[0-9A-Fa-f]{8}", re.ASCII)
+
+
+def _is_checkpoint_line(code: int, message: str) -> bool:
+    return message.startswith("Cleaning up checkpoint") or "DestroySnapshot" in message
+
+
+def extract_cluster_fields(code: int, message: str) -> dict[str, Any]:
+    """Fields of cleanup and DestroySnapshot lines (see the module docstring)."""
+    cleanup = _CLEANUP.search(message)
+    if cleanup is not None:
+        return _cleanup_fields(cleanup.group(1), cleanup.group(2))
+    if "DestroySnapshot" not in message:
+        return {}
+    lowered = message.lower()
+    succeeded = "success" in lowered and "unsuccess" not in lowered
+    fields: dict[str, Any] = {"destroy_snapshot": "success" if succeeded else "failure"}
+    if not succeeded:
+        return_code = _RETURN_CODE.search(message)
+        if return_code is not None:
+            value = int(return_code.group(1))
+            fields["return_code"] = value
+            fields["return_code_name"] = WMI_RETURN_CODES.get(value)
+        hex_code = _HEX_CODE.search(message)
+        hresult = parse_hresult(hex_code.group(0)) if hex_code else None
+        if hresult is not None:
+            fields["hresult"] = hresult
+            fields["hresult_hex"] = format_hresult(hresult)
+    return fields
+
+
+def _cleanup_fields(group: str, wmi_path: str) -> dict[str, Any]:
+    wmi_host_match = _WMI_HOST.match(wmi_path)
+    wmi_host = wmi_host_match.group(1) if wmi_host_match else None
+    collection = _COLLECTION_ID.search(wmi_path)
+    fields: dict[str, Any] = {
+        "group": group,
+        "wmi_path": wmi_path,
+        "wmi_host": wmi_host,
+        "collection_id": normalize_guid(collection.group(1))[0] if collection else None,
+    }
+    parts = _GROUP.fullmatch(group)
+    if parts is not None:
+        host_and_job, started, sequence = parts.groups()
+        host, job = _split_host_job(host_and_job, wmi_host)
+        fields.update(
+            group_host=host,
+            group_job=job,
+            group_started=parse_group_time(started),
+            group_sequence=int(sequence),
+        )
+    return fields
+
+
+def _split_host_job(text: str, wmi_host: str | None) -> tuple[str, str | None]:
+    """Host and job are joined by ``-`` and may both contain ``-``: the WMI host decides."""
+    if wmi_host and text.lower().startswith(wmi_host.lower() + "-"):
+        return text[: len(wmi_host)], text[len(wmi_host) + 1 :]
+    host, _, job = text.partition("-")
+    return host, job or None
+
+
+CLUSTER_DETAIL = Detail(
+    model=ClusterLogRecord, wanted=_is_checkpoint_line, extract=extract_cluster_fields
+)
+
+
+def parse_winclustersvc(
+    stream: BinaryIO, path: str, stats: ParseStats, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[LogLine | ClusterLogRecord | Unparsed]:
+    """Yield the records of a ``winclustersvc.log`` stream (see the module docstring)."""
+    return parse_avamar_log(stream, path, stats, Source.WINCLUSTERSVC, CLUSTER_DETAIL, limits)

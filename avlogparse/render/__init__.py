@@ -1,0 +1,1 @@
+"""Renderers: records and reports to text, JSON and the other output formats."""

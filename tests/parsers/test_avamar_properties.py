@@ -1,0 +1,85 @@
+"""Property tests for the Avamar log parsers: any input, no exception, counts add up."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from avlogparse.models.diagnostics import ParseStats
+from avlogparse.models.records import LogLine
+from avlogparse.parsers.avhypervvss import parse_avhypervvss
+from avlogparse.parsers.winclustersvc import parse_winclustersvc
+
+PARSERS = (parse_avhypervvss, parse_winclustersvc)
+
+LINE_PIECES = st.sampled_from(
+    [
+        "avhypervvss Error <43426>: Checkpoint creation for Virtual machine 'A<B>' has failed",
+        "2019-04-15 00:05:05 avhypervvss Info <43420>: with 'Application' consistenty level",
+        "winclustersvc INFO<0000>: Cleaning up checkpoint created on group AvamarBackup_H-j-20190510000504-0: checkpoint \\\\H\\root:X.CollectionID=\"1\" .",
+        "winclustersvc INFO<0000>: DestroySnapshot executed successfully",
+        "    continuation",
+        "",
+        "<",
+        "'",
+        "2021/02/19-20:11:12.90914 [T] x",
+        "\u691c\u8a3c",
+        "\x85",
+        "\x0c",
+    ]
+)
+# NUL-free: "\x00\n\x00\n" *is* valid BOM-less UTF-16, so NULs are left to the bytes test
+TEXT = st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"])
+LINE_ENDINGS = st.sampled_from(["\r\n", "\n", "\r"])
+
+
+def run(parser, data: bytes) -> tuple[list, ParseStats]:  # type: ignore[no-untyped-def]
+    stats = ParseStats(path="x.log", kind="test")
+    records = list(parser(io.BytesIO(data), "x.log", stats))
+    return records, stats
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000), st.sampled_from(PARSERS))
+def test_any_bytes_never_raise_and_counts_add_up(data: bytes, parser) -> None:  # type: ignore[no-untyped-def]
+    records, stats = run(parser, data)
+    assert stats.balanced()
+    assert stats.record_lines + stats.unparsed_lines == len(records)
+    lines = [r.line for r in records]
+    assert lines == sorted(set(lines))
+    assert all(1 <= n <= stats.lines_total for n in lines)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(st.tuples(st.one_of(LINE_PIECES, st.text(TEXT, max_size=40)), LINE_ENDINGS), max_size=30),
+    st.sampled_from(PARSERS),
+    st.sampled_from(["utf-8", "utf-16"]),
+)
+def test_raw_is_the_input_line(pieces: list[tuple[str, str]], parser, encoding: str) -> None:  # type: ignore[no-untyped-def]
+    text = "".join(line + ending for line, ending in pieces)
+    records, stats = run(parser, text.encode(encoding, errors="surrogatepass"))
+    expected = re.split("\r\n|\r|\n", text)
+    if expected and expected[-1] == "":
+        expected.pop()
+    assert stats.lines_total == len(expected)
+    assert stats.balanced()
+    for record in records:
+        assert record.raw == expected[record.line - 1]
+        if isinstance(record, LogLine) or hasattr(record, "continuation"):
+            for offset, extra in enumerate(record.continuation, 1):
+                assert extra == expected[record.line - 1 + offset]
+
+
+@settings(max_examples=60)
+@given(st.binary(max_size=500), st.binary(max_size=500), st.sampled_from(PARSERS))
+def test_concatenation_adds_line_counts(a: bytes, b: bytes, parser) -> None:  # type: ignore[no-untyped-def]
+    a_text = a.replace(b"\r", b"").replace(b"\n", b"") + b"\n"
+    b_text = b.replace(b"\r", b"").replace(b"\n", b"") + b"\n"
+    _, alone_a = run(parser, b"x" + a_text)
+    _, alone_b = run(parser, b"x" + b_text)
+    _, together = run(parser, b"x" + a_text + b"x" + b_text)
+    assert together.lines_total == alone_a.lines_total + alone_b.lines_total
