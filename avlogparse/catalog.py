@@ -95,33 +95,105 @@ _UNDOCUMENTED = "No public description; kept as code and message."
 MESSAGE_CODES: dict[int, MessageCode] = {
     entry.code: entry
     for entry in (
-        _code(43419, "avhypervvss", "Info", Severity.INFO, "Creating backup checkpoint",
-              "The plug-in is about to create the backup checkpoint; states the VSS guest "
-              "backup type (Copy or Full).", "seen", ("guest_backup_type",)),
-        _code(43420, "avhypervvss", "Info", Severity.INFO, "Checkpoint consistency level",
-              "States the consistency level of the backup checkpoint (Application or Crash).",
-              "seen", ("consistency_level",), ("consistenty level", "consistency level")),
+        _code(
+            43419,
+            "avhypervvss",
+            "Info",
+            Severity.INFO,
+            "Creating backup checkpoint",
+            "The plug-in is about to create the backup checkpoint; states the VSS guest "
+            "backup type (Copy or Full).",
+            "seen",
+            ("guest_backup_type",),
+        ),
+        _code(
+            43420,
+            "avhypervvss",
+            "Info",
+            Severity.INFO,
+            "Checkpoint consistency level",
+            "States the consistency level of the backup checkpoint (Application or Crash).",
+            "seen",
+            ("consistency_level",),
+            ("consistenty level", "consistency level"),
+        ),
         *(
-            _code(code, "avhypervvss", None, Severity.INFO, f"Plug-in message {code}",
-                  _UNDOCUMENTED, "not-found")
+            _code(
+                code,
+                "avhypervvss",
+                None,
+                Severity.INFO,
+                f"Plug-in message {code}",
+                _UNDOCUMENTED,
+                "not-found",
+            )
             for code in range(43421, 43426)
         ),
-        _code(43426, "avhypervvss", "Error", Severity.ERROR, "Checkpoint creation failed",
-              "Checkpoint creation failed for one VM; the VM is skipped from this backup. "
-              "Details are in winclustersvc.log.", "seen",
-              ("vm_name", "vm_id", "referenced_log")),
-        _code(43427, "avhypervvss", "Warning", Severity.CRITICAL, "No backup targets",
-              "Every VM of the job failed checkpointing: the backup produced nothing.", "seen"),
-        _code(8688, "avtar", "Info", Severity.INFO, "avtar status",
-              "Periodic progress line of the backup engine (files, folders, bytes).", "seen"),
-        _code(5100, "avtar", "Info", Severity.INFO, "avtar status (older clients)",
-              "Progress line of older avtar versions; same content as 8688.", "doc"),
-        _code(5314, "avtar", "Info", Severity.ERROR, "avtar command status",
-              "End status of the backup engine with its exit code.", "seen"),
-        _code(13077, "avexvss", "Error", Severity.ERROR, "Exchange backup failed",
-              "The Exchange VSS plug-in could not complete the backup.", "seen"),
-        _code(0, "any", None, Severity.INFO, "Uncatalogued message",
-              "Free-text message without a catalogue number (written <0000>).", "seen"),
+        _code(
+            43426,
+            "avhypervvss",
+            "Error",
+            Severity.ERROR,
+            "Checkpoint creation failed",
+            "Checkpoint creation failed for one VM; the VM is skipped from this backup. "
+            "Details are in winclustersvc.log.",
+            "seen",
+            ("vm_name", "vm_id", "referenced_log"),
+        ),
+        _code(
+            43427,
+            "avhypervvss",
+            "Warning",
+            Severity.CRITICAL,
+            "No backup targets",
+            "Every VM of the job failed checkpointing: the backup produced nothing.",
+            "seen",
+        ),
+        _code(
+            8688,
+            "avtar",
+            "Info",
+            Severity.INFO,
+            "avtar status",
+            "Periodic progress line of the backup engine (files, folders, bytes).",
+            "seen",
+        ),
+        _code(
+            5100,
+            "avtar",
+            "Info",
+            Severity.INFO,
+            "avtar status (older clients)",
+            "Progress line of older avtar versions; same content as 8688.",
+            "doc",
+        ),
+        _code(
+            5314,
+            "avtar",
+            "Info",
+            Severity.ERROR,
+            "avtar command status",
+            "End status of the backup engine with its exit code.",
+            "seen",
+        ),
+        _code(
+            13077,
+            "avexvss",
+            "Error",
+            Severity.ERROR,
+            "Exchange backup failed",
+            "The Exchange VSS plug-in could not complete the backup.",
+            "seen",
+        ),
+        _code(
+            0,
+            "any",
+            None,
+            Severity.INFO,
+            "Uncatalogued message",
+            "Free-text message without a catalogue number (written <0000>).",
+            "seen",
+        ),
     )
 }
 """Every known Avamar message code; unknown codes still parse, with code and message only."""
@@ -132,30 +204,62 @@ PLUGIN_DETAIL_CODES = frozenset({43419, 43420, 43426})
 HYPERV_EVENTS: dict[int, EventKind] = {
     entry.event_id: entry
     for entry in (
-        EventKind(event_id=19100, provider="Microsoft-Windows-Hyper-V-VMMS",
-                  meaning="Background disk merge failed to complete (VMMS retries).",
-                  severity=Severity.ERROR, confidence="seen"),
-        EventKind(event_id=19090, provider="Microsoft-Windows-Hyper-V-VMMS",
-                  meaning="Background disk merge interrupted.", severity=Severity.WARNING,
-                  confidence="inferred"),
-        EventKind(event_id=19080, provider="Microsoft-Windows-Hyper-V-VMMS",
-                  meaning="Background disk merge completed.", severity=Severity.INFO,
-                  confidence="seen"),
-        EventKind(event_id=19070, provider="Microsoft-Windows-Hyper-V-VMMS",
-                  meaning="Background disk merge started.", severity=Severity.INFO,
-                  confidence="inferred"),
-        EventKind(event_id=18012, provider="Microsoft-Windows-Hyper-V-VMMS",
-                  meaning="Checkpoint operation failed.", severity=Severity.ERROR,
-                  confidence="inferred"),
-        EventKind(event_id=18014, provider="Microsoft-Windows-Hyper-V-VMMS",
-                  meaning="Checkpoint operation cancelled.", severity=Severity.WARNING,
-                  confidence="inferred"),
-        EventKind(event_id=3216, provider="Microsoft-Windows-Hyper-V-Worker",
-                  meaning="Failed to switch to new differencing disks during checkpoint.",
-                  severity=Severity.ERROR, confidence="inferred"),
-        EventKind(event_id=3280, provider="Microsoft-Windows-Hyper-V-Worker",
-                  meaning="Checkpoint differencing-disk error.", severity=Severity.ERROR,
-                  confidence="inferred"),
+        EventKind(
+            event_id=19100,
+            provider="Microsoft-Windows-Hyper-V-VMMS",
+            meaning="Background disk merge failed to complete (VMMS retries).",
+            severity=Severity.ERROR,
+            confidence="seen",
+        ),
+        EventKind(
+            event_id=19090,
+            provider="Microsoft-Windows-Hyper-V-VMMS",
+            meaning="Background disk merge interrupted.",
+            severity=Severity.WARNING,
+            confidence="inferred",
+        ),
+        EventKind(
+            event_id=19080,
+            provider="Microsoft-Windows-Hyper-V-VMMS",
+            meaning="Background disk merge completed.",
+            severity=Severity.INFO,
+            confidence="seen",
+        ),
+        EventKind(
+            event_id=19070,
+            provider="Microsoft-Windows-Hyper-V-VMMS",
+            meaning="Background disk merge started.",
+            severity=Severity.INFO,
+            confidence="inferred",
+        ),
+        EventKind(
+            event_id=18012,
+            provider="Microsoft-Windows-Hyper-V-VMMS",
+            meaning="Checkpoint operation failed.",
+            severity=Severity.ERROR,
+            confidence="inferred",
+        ),
+        EventKind(
+            event_id=18014,
+            provider="Microsoft-Windows-Hyper-V-VMMS",
+            meaning="Checkpoint operation cancelled.",
+            severity=Severity.WARNING,
+            confidence="inferred",
+        ),
+        EventKind(
+            event_id=3216,
+            provider="Microsoft-Windows-Hyper-V-Worker",
+            meaning="Failed to switch to new differencing disks during checkpoint.",
+            severity=Severity.ERROR,
+            confidence="inferred",
+        ),
+        EventKind(
+            event_id=3280,
+            provider="Microsoft-Windows-Hyper-V-Worker",
+            meaning="Checkpoint differencing-disk error.",
+            severity=Severity.ERROR,
+            confidence="inferred",
+        ),
     )
 }
 
@@ -166,36 +270,68 @@ CHECKPOINT_FAILED_EVENT = 18012
 HRESULTS: dict[int, Hresult] = {
     entry.value: entry
     for entry in (
-        Hresult(value=0x8007052F, name="ERROR_ACCOUNT_RESTRICTION",
-                text="Account restrictions are preventing this user from signing in.",
-                relevance="The 'Log on as a service' right of NT VIRTUAL MACHINE\\Virtual "
-                "Machines is out of sync with VMMS after a Group Policy refresh."),
-        Hresult(value=0x80070569, name="ERROR_LOGON_TYPE_NOT_GRANTED",
-                text="Logon failure: the user has not been granted the requested logon type.",
-                relevance="Same root cause family as 0x8007052F (Log on as a service)."),
-        Hresult(value=0x80070020, name="ERROR_SHARING_VIOLATION",
-                text="The process cannot access the file because it is being used by another "
-                "process.", relevance="The disk is held open (backup agent, antivirus, "
-                "leftover handle)."),
-        Hresult(value=0x80070005, name="ERROR_ACCESS_DENIED", text="Access is denied.",
-                relevance="Permissions on the VM folder or the virtual disks."),
-        Hresult(value=0x80070002, name="ERROR_FILE_NOT_FOUND",
-                text="The system cannot find the file specified.",
-                relevance="An .avhdx or configuration file is missing."),
-        Hresult(value=0x80070299, name="ERROR_FILE_SYSTEM_LIMITATION",
-                text="The requested operation could not be completed due to a file system "
-                "limitation.", relevance="Replica and backup overlapping on the same VM."),
-        Hresult(value=0x800703EE, name="ERROR_FILE_INVALID",
-                text="The volume for a file has been externally altered so that the opened "
-                "file is no longer valid.", relevance="The volume changed under an open file."),
-        Hresult(value=0x80070490, name="ERROR_NOT_FOUND", text="Element not found.",
-                relevance="Generic: an object Hyper-V expected is gone."),
-        Hresult(value=0x8007000E, name="ERROR_OUTOFMEMORY",
-                text="Not enough memory resources are available to complete this operation.",
-                relevance="Host memory pressure during the merge."),
-        Hresult(value=0x80070070, name="ERROR_DISK_FULL",
-                text="There is not enough space on the disk.",
-                relevance="No room on the volume for the merge."),
+        Hresult(
+            value=0x8007052F,
+            name="ERROR_ACCOUNT_RESTRICTION",
+            text="Account restrictions are preventing this user from signing in.",
+            relevance="The 'Log on as a service' right of NT VIRTUAL MACHINE\\Virtual "
+            "Machines is out of sync with VMMS after a Group Policy refresh.",
+        ),
+        Hresult(
+            value=0x80070569,
+            name="ERROR_LOGON_TYPE_NOT_GRANTED",
+            text="Logon failure: the user has not been granted the requested logon type.",
+            relevance="Same root cause family as 0x8007052F (Log on as a service).",
+        ),
+        Hresult(
+            value=0x80070020,
+            name="ERROR_SHARING_VIOLATION",
+            text="The process cannot access the file because it is being used by another process.",
+            relevance="The disk is held open (backup agent, antivirus, leftover handle).",
+        ),
+        Hresult(
+            value=0x80070005,
+            name="ERROR_ACCESS_DENIED",
+            text="Access is denied.",
+            relevance="Permissions on the VM folder or the virtual disks.",
+        ),
+        Hresult(
+            value=0x80070002,
+            name="ERROR_FILE_NOT_FOUND",
+            text="The system cannot find the file specified.",
+            relevance="An .avhdx or configuration file is missing.",
+        ),
+        Hresult(
+            value=0x80070299,
+            name="ERROR_FILE_SYSTEM_LIMITATION",
+            text="The requested operation could not be completed due to a file system limitation.",
+            relevance="Replica and backup overlapping on the same VM.",
+        ),
+        Hresult(
+            value=0x800703EE,
+            name="ERROR_FILE_INVALID",
+            text="The volume for a file has been externally altered so that the opened "
+            "file is no longer valid.",
+            relevance="The volume changed under an open file.",
+        ),
+        Hresult(
+            value=0x80070490,
+            name="ERROR_NOT_FOUND",
+            text="Element not found.",
+            relevance="Generic: an object Hyper-V expected is gone.",
+        ),
+        Hresult(
+            value=0x8007000E,
+            name="ERROR_OUTOFMEMORY",
+            text="Not enough memory resources are available to complete this operation.",
+            relevance="Host memory pressure during the merge.",
+        ),
+        Hresult(
+            value=0x80070070,
+            name="ERROR_DISK_FULL",
+            text="There is not enough space on the disk.",
+            relevance="No room on the volume for the merge.",
+        ),
     )
 }
 

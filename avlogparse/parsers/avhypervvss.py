@@ -62,20 +62,25 @@ def _extract(code: int, message: str) -> dict[str, Any]:
     return fields
 
 
-def split_vm_reference(message: str) -> dict[str, Any]:
+def split_vm_reference(message: str, suffix: str = _CHECKPOINT_FAILED_SUFFIX) -> dict[str, Any]:
     """``… Virtual machine 'NAME<GUID>' has failed …`` → name, id, raw id, validity.
 
-    The GUID is the *last* ``<…>`` before the closing quote; the name is everything before it
-    (names may hold spaces, quotes or ``<``). Plain ``str`` searches keep this linear on
-    hostile lines.
+    The GUID is the *last* ``<…>`` before the closing quote (``suffix``, searched from the
+    right); the name is everything before it (names may hold spaces, quotes or ``<``).
+    Plain ``str`` searches keep this linear on hostile lines. Other messages that name a VM
+    the same way are read with ``suffix=">'"``.
 
     >>> split_vm_reference("for Virtual machine 'a<b> vm<{1-2}>' has failed")["vm_name"]
     'a<b> vm'
+    >>> split_vm_reference("Backup of Virtual machine 'X<1-2>' completed.", ">'")["vm_id"]
+    '1-2'
     """
     start = message.find(_CHECKPOINT_FAILED_PREFIX)
-    end = message.rfind(_CHECKPOINT_FAILED_SUFFIX)
+    end = message.rfind(suffix)
     if start < 0 or end < start:
         return {}
+    if suffix.startswith(">"):
+        end += 1
     inner = message[start + len(_CHECKPOINT_FAILED_PREFIX) : end]
     open_at = inner.rfind("<")
     if not inner.endswith(">") or open_at < 0:

@@ -1,0 +1,569 @@
+"""From records to facts: backup runs, VM identities, host time, and causal chains.
+
+The engine streams every record once into a :class:`Collector`, which keeps only what the
+rules need (plug-in 434xx lines, cleanup lines, Hyper-V checkpoint and merge events) and
+groups the plug-in log into backup runs. :func:`build_facts` then resolves VM identities,
+aligns host-local time with UTC and links the orphaned-checkpoint chains. Rules read
+:class:`Facts` and know nothing of files or formats.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Literal
+
+from avlogparse.catalog import (
+    CHECKPOINT_FAILED_EVENT,
+    HYPERV_EVENTS,
+    MERGE_COMPLETED_EVENT,
+    MERGE_FAILED_EVENT,
+)
+from avlogparse.models.findings import Evidence, VmRef
+from avlogparse.models.records import (
+    ClusterLogRecord,
+    EventRecord,
+    LogLine,
+    PluginLogRecord,
+    Record,
+)
+from avlogparse.parsers.avhypervvss import split_vm_reference
+from avlogparse.sniff import Kind
+
+_MERGE_EVENTS = frozenset({19070, MERGE_COMPLETED_EVENT, 19090, MERGE_FAILED_EVENT})
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Correlation windows; the defaults fit one nightly backup per host."""
+
+    merge_after_cleanup: timedelta = timedelta(minutes=60)
+    clock_skew: timedelta = timedelta(minutes=2)
+    checkpoint_event_match: timedelta = timedelta(minutes=10)
+    merge_burst_gap: timedelta = timedelta(minutes=30)
+    run_gap: timedelta = timedelta(hours=3)
+    merge_recovery: timedelta = timedelta(hours=24)
+
+
+# --- time -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HostClock:
+    """How host-local (naive) times map to UTC, and how we know."""
+
+    zone: tzinfo
+    source: Literal["given", "inferred", "assumed"]
+    reason: str
+    offset_minutes: int | None
+    anchors: int = 0
+
+    def aware(self, moment: datetime | None) -> datetime | None:
+        """A naive host-local time made aware in the host zone; aware times pass through."""
+        if moment is None or moment.tzinfo is not None:
+            return moment
+        try:
+            return moment.replace(tzinfo=self.zone)
+        except (OverflowError, ValueError):
+            return None
+
+    def utc(self, moment: datetime | None) -> datetime | None:
+        """Any record time in UTC (None when it cannot be placed)."""
+        aware = self.aware(moment)
+        if aware is None:
+            return None
+        try:
+            return aware.astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            return None
+
+
+def fixed_zone(minutes: int) -> timezone:
+    """A fixed UTC offset in minutes as a tzinfo."""
+    return timezone(timedelta(minutes=minutes))
+
+
+# --- collected records --------------------------------------------------------------------
+
+
+@dataclass
+class BackupRun:
+    """One backup of the plug-in log: from a 43419 (or a long pause) to the next."""
+
+    index: int
+    path: str
+    first: PluginLogRecord | LogLine
+    last: PluginLogRecord | LogLine
+    started: datetime | None = None
+    ended: datetime | None = None
+    records: list[PluginLogRecord] = field(default_factory=list)
+    mentioned_vms: dict[tuple[str | None, str | None], PluginLogRecord | LogLine] = field(
+        default_factory=dict
+    )
+
+    @property
+    def failures(self) -> list[PluginLogRecord]:
+        """The run's 43426 lines."""
+        return [r for r in self.records if r.code == 43426]
+
+    @property
+    def no_targets(self) -> PluginLogRecord | None:
+        """The run's 43427 line, if it has one."""
+        return next((r for r in self.records if r.code == 43427), None)
+
+    @property
+    def outcome(self) -> Literal["success", "partial", "failed"]:
+        """``failed`` when nothing was backed up, ``partial`` when VMs were skipped."""
+        if self.no_targets is not None:
+            return "failed"
+        return "partial" if self.failures else "success"
+
+
+@dataclass
+class Cleanup:
+    """A checkpoint cleanup of winclustersvc: the cleanup line and its DestroySnapshot."""
+
+    cleanup: ClusterLogRecord
+    destroy: ClusterLogRecord | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """The plug-in reported success (the merge may still fail afterwards)."""
+        return self.destroy is not None and self.destroy.destroy_snapshot == "success"
+
+    @property
+    def local_time(self) -> datetime | None:
+        """When the cleanup ran, host-local; the backup start when no line has a time."""
+        for record in (self.destroy, self.cleanup):
+            if record is not None and record.timestamp is not None:
+                return record.timestamp
+        return self.cleanup.group_started
+
+    @property
+    def host(self) -> str | None:
+        return short_host(self.cleanup.wmi_host or self.cleanup.group_host)
+
+
+class Collector:
+    """Keeps what the rules need from a stream of records, nothing more."""
+
+    def __init__(self, windows: Windows) -> None:
+        self.windows = windows
+        self.kinds: set[Kind] = set()
+        self.runs: list[BackupRun] = []
+        self.cleanups: list[Cleanup] = []
+        self.destroy_failures: list[ClusterLogRecord] = []
+        self.events: list[EventRecord] = []
+        self._run: BackupRun | None = None
+        self._pending_cleanup: Cleanup | None = None
+
+    def add_file(self, kind: Kind, records: Iterable[Record]) -> None:
+        """Consume one file's records (a generator: nothing is kept that is not needed)."""
+        self.kinds.add(kind)
+        self._run = None
+        self._pending_cleanup = None
+        if kind is Kind.AVHYPERVVSS:
+            self._add_plugin(records)
+        elif kind is Kind.WINCLUSTERSVC:
+            self._add_cluster(records)
+        elif kind is Kind.EVENT_XML:
+            self._add_events(records)
+        else:
+            for _ in records:
+                pass
+
+    def _add_plugin(self, records: Iterable[Record]) -> None:
+        gap = self.windows.run_gap
+        for record in records:
+            if not isinstance(record, (PluginLogRecord, LogLine)):
+                continue
+            run = self._run
+            starts = record.code == 43419 and not (run is not None and run.records == [])
+            if run is not None and record.timestamp is not None and run.ended is not None:
+                starts = starts or record.timestamp - run.ended > gap
+            if run is None or starts:
+                run = self._run = BackupRun(len(self.runs), record.path, record, record)
+                self.runs.append(run)
+            run.last = record
+            if record.timestamp is not None:
+                if run.started is None:
+                    run.started = record.timestamp
+                run.ended = record.timestamp
+            if isinstance(record, PluginLogRecord):
+                run.records.append(record)
+                if record.vm_name is not None or record.vm_id is not None:
+                    run.mentioned_vms.setdefault(plugin_vm(record), record)
+            elif "Virtual machine '" in record.message:
+                found = split_vm_reference(record.message, ">'")
+                if found.get("vm_name") is not None:
+                    key = (
+                        found["vm_name"],
+                        found.get("vm_id") if found.get("vm_id_valid") else None,
+                    )
+                    run.mentioned_vms.setdefault(key, record)
+
+    def _add_cluster(self, records: Iterable[Record]) -> None:
+        for record in records:
+            if not isinstance(record, ClusterLogRecord):
+                continue
+            if record.group is not None:
+                self._pending_cleanup = Cleanup(record)
+                self.cleanups.append(self._pending_cleanup)
+            elif record.destroy_snapshot is not None:
+                if self._pending_cleanup is not None and self._pending_cleanup.destroy is None:
+                    self._pending_cleanup.destroy = record
+                if record.destroy_snapshot == "failure":
+                    self.destroy_failures.append(record)
+
+    def _add_events(self, records: Iterable[Record]) -> None:
+        for record in records:
+            if (
+                isinstance(record, EventRecord)
+                and record.event_id in HYPERV_EVENTS
+                and record.provider is not None
+                and "hyper-v" in record.provider.lower()
+            ):
+                self.events.append(record)
+
+
+# --- VM identity --------------------------------------------------------------------------
+
+
+class VmRegistry:
+    """Joins VM mentions by GUID first and by name second, never merging two GUIDs.
+
+    A name maps to a GUID only when exactly one GUID was seen with that name; masked or
+    malformed GUIDs are not join keys (the KB masks two VMs with the same text).
+    """
+
+    def __init__(self) -> None:
+        self._names_by_id: dict[str, str | None] = {}
+        self._ids_by_name: dict[str, set[str]] = defaultdict(set)
+
+    def learn(self, name: str | None, vm_id: str | None) -> None:
+        if vm_id is None:
+            return
+        if name is not None or vm_id not in self._names_by_id:
+            self._names_by_id[vm_id] = name
+        if name is not None:
+            self._ids_by_name[name.casefold()].add(vm_id)
+
+    def resolve(self, name: str | None, vm_id: str | None) -> VmRef:
+        """The canonical reference for a mention (``id`` set whenever it is certain)."""
+        if vm_id is not None:
+            return VmRef(name=name or self._names_by_id.get(vm_id), id=vm_id)
+        if name is not None:
+            ids = self._ids_by_name.get(name.casefold(), set())
+            if len(ids) == 1:
+                return VmRef(name=name, id=next(iter(ids)))
+        return VmRef(name=name, id=None)
+
+
+def vm_key(vm: VmRef) -> str:
+    """Hashable identity: the GUID when known, else the case-folded name."""
+    return vm.id or f"name:{(vm.name or '').casefold()}"
+
+
+def plugin_vm(record: PluginLogRecord) -> tuple[str | None, str | None]:
+    """(name, GUID usable as a join key) of a plug-in record."""
+    return record.vm_name, record.vm_id if record.vm_id_valid else None
+
+
+def event_vm(record: EventRecord) -> tuple[str | None, str | None]:
+    return record.vm_name, record.vm_id
+
+
+def short_host(name: str | None) -> str | None:
+    """``HV-NODE01.corp.example`` → ``HV-NODE01`` (upper case), for same-host checks."""
+    if not name:
+        return None
+    return name.split(".", 1)[0].strip().upper() or None
+
+
+def same_host(a: str | None, b: str | None) -> bool:
+    """Unknown hosts (the plug-in log names none) match any host."""
+    return a is None or b is None or a == b
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MergeFailure:
+    """A VMMS 19100 event, placed in UTC and resolved to a VM."""
+
+    event: EventRecord
+    vm: VmRef
+    utc: datetime
+    host: str | None
+
+
+@dataclass
+class CheckpointFailure:
+    """A 43426 line with its run, VM and (when found) the matching VMMS 18012 events."""
+
+    record: PluginLogRecord
+    run: BackupRun
+    vm: VmRef
+    utc: datetime | None
+    vmms_events: list[EventRecord] = field(default_factory=list)
+
+
+@dataclass
+class OrphanChain:
+    """Cleanup reported success, then the merge failed for a VM: an orphaned checkpoint.
+
+    ``consequences`` are the later 43426 lines for the same VM (the next backup it was in);
+    ``missing_links`` says which part of the chain the bundle does not show.
+    """
+
+    cleanup: Cleanup
+    vm: VmRef
+    merge_failures: list[MergeFailure]
+    consequences: list[CheckpointFailure] = field(default_factory=list)
+    consequence_run: BackupRun | None = None
+    missing_links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Facts:
+    """Everything the rules may look at."""
+
+    kinds: set[Kind]
+    clock: HostClock
+    windows: Windows
+    runs: list[BackupRun]
+    cleanups: list[Cleanup]
+    destroy_failures: list[ClusterLogRecord]
+    checkpoint_failures: list[CheckpointFailure]
+    merge_failures: list[MergeFailure]
+    chains: list[OrphanChain]
+
+    def evidence(self, record: Record, role: str | None = None) -> Evidence:
+        """An evidence item for a record, its time made aware in the host zone."""
+        return Evidence(
+            path=record.path,
+            line=record.line,
+            source=record.source.value,
+            timestamp=self.clock.aware(record.timestamp),
+            text=record.raw,
+            role=role,
+        )
+
+    def chain_for(self, failure: CheckpointFailure) -> OrphanChain | None:
+        """The orphaned-checkpoint chain that explains a 43426, if any."""
+        for chain in self.chains:
+            if any(c.record is failure.record for c in chain.consequences):
+                return chain
+        return None
+
+
+def build_facts(collector: Collector, clock: HostClock | None, windows: Windows) -> Facts:
+    """Resolve identities, align clocks and link chains (see the module docstring)."""
+    registry = VmRegistry()
+    for run in collector.runs:
+        for record in run.records:
+            registry.learn(*plugin_vm(record))
+        for name, vm_id in run.mentioned_vms:
+            registry.learn(name, vm_id)
+    for event in collector.events:
+        registry.learn(*event_vm(event))
+    if clock is None:
+        clock = infer_clock(collector, windows)
+
+    failures: list[CheckpointFailure] = []
+    checkpoint_events = [e for e in collector.events if e.event_id == CHECKPOINT_FAILED_EVENT]
+    for run in collector.runs:
+        for record in run.failures:
+            vm = registry.resolve(*plugin_vm(record))
+            utc = clock.utc(record.timestamp)
+            matched = [
+                event
+                for event in checkpoint_events
+                if utc is not None
+                and event.timestamp is not None
+                and abs(event.timestamp - utc) <= windows.checkpoint_event_match
+                and vm_key(registry.resolve(*event_vm(event))) == vm_key(vm)
+            ]
+            failures.append(CheckpointFailure(record, run, vm, utc, matched))
+
+    merges = [
+        MergeFailure(e, registry.resolve(*event_vm(e)), e.timestamp, short_host(e.computer))
+        for e in collector.events
+        if e.event_id == MERGE_FAILED_EVENT and e.timestamp is not None
+    ]
+    chains = link_orphan_chains(collector, clock, windows, registry, merges, failures)
+    return Facts(
+        kinds=collector.kinds,
+        clock=clock,
+        windows=windows,
+        runs=collector.runs,
+        cleanups=collector.cleanups,
+        destroy_failures=collector.destroy_failures,
+        checkpoint_failures=failures,
+        merge_failures=merges,
+        chains=chains,
+    )
+
+
+def link_orphan_chains(
+    collector: Collector,
+    clock: HostClock,
+    windows: Windows,
+    registry: VmRegistry,
+    merges: list[MergeFailure],
+    failures: list[CheckpointFailure],
+) -> list[OrphanChain]:
+    """Cleanup success → merge failure of a VM soon *after* it on the same host → later 43426."""
+    completions = [
+        (e.timestamp, vm_key(registry.resolve(*event_vm(e))))
+        for e in collector.events
+        if e.event_id == MERGE_COMPLETED_EVENT and e.timestamp is not None
+    ]
+    chains: list[OrphanChain] = []
+    for cleanup in collector.cleanups:
+        start = clock.utc(cleanup.local_time)
+        if not cleanup.succeeded or start is None:
+            continue
+        by_vm: dict[str, list[MergeFailure]] = defaultdict(list)
+        for merge in merges:
+            if (
+                same_host(cleanup.host, merge.host)
+                and start - windows.clock_skew <= merge.utc <= start + windows.merge_after_cleanup
+            ):
+                by_vm[vm_key(merge.vm)].append(merge)
+        for key, vm_merges in by_vm.items():
+            last_failure = max(m.utc for m in vm_merges)
+            recovered = any(
+                done_key == key and last_failure < done <= last_failure + windows.merge_recovery
+                for done, done_key in completions
+            )
+            if recovered:
+                continue
+            chain = OrphanChain(cleanup, vm_merges[0].vm, vm_merges)
+            _link_consequence(chain, collector, clock, failures)
+            chains.append(chain)
+    return chains
+
+
+def _link_consequence(
+    chain: OrphanChain, collector: Collector, clock: HostClock, failures: list[CheckpointFailure]
+) -> None:
+    """Find the next backup that included the VM and whether it failed checkpointing."""
+    if Kind.AVHYPERVVSS not in collector.kinds:
+        chain.missing_links.append(
+            "the next backup's avhypervvss.log is not in the bundle, so whether it failed "
+            "checkpoint creation (43426) for this VM cannot be shown"
+        )
+        return
+    after = clock.utc(chain.cleanup.local_time)
+    key = vm_key(chain.vm)
+    for run in collector.runs:
+        run_start = clock.utc(run.started)
+        if run_start is None or after is None or run_start <= after:
+            continue
+        run_failures = [f for f in failures if f.run is run and vm_key(f.vm) == key]
+        mentioned = run_failures or any(
+            vm_key(VmRef(name=name, id=vm_id)) == key
+            or (name or "").casefold() == (chain.vm.name or "").casefold()
+            for name, vm_id in run.mentioned_vms
+        )
+        if not mentioned:
+            continue
+        chain.consequence_run = run
+        chain.consequences = run_failures
+        if not run_failures:
+            chain.missing_links.append(
+                "the next backup that included this VM did not report a checkpoint failure "
+                "for it; the orphaned checkpoint may have been removed in between"
+            )
+        return
+    chain.missing_links.append(
+        "avhypervvss.log shows no backup after this cleanup that included the VM"
+    )
+
+
+def infer_clock(collector: Collector, windows: Windows) -> HostClock:
+    """Estimate the host's UTC offset from pairs the logs themselves provide.
+
+    Anchors are host-local times with a UTC counterpart: a cleanup (the merge events VMMS
+    writes right after it) and a 43426 line (the VMMS 18012 of the same VM). Every offset
+    on a 15-minute grid from -14 h to +14 h is scored by how many anchors it explains; the
+    best wins, ties going to the smallest total lag.
+    """
+    anchors: list[tuple[datetime, list[datetime], timedelta, timedelta]] = []
+    merge_times = _naive_sorted(e for e in collector.events if e.event_id in _MERGE_EVENTS)
+    checkpoint_times = _naive_sorted(
+        e for e in collector.events if e.event_id == CHECKPOINT_FAILED_EVENT
+    )
+    for cleanup in collector.cleanups:
+        local = cleanup.local_time
+        if local is not None and merge_times:
+            anchors.append((local, merge_times, -windows.clock_skew, windows.merge_after_cleanup))
+    match = windows.checkpoint_event_match
+    for run in collector.runs:
+        for record in run.failures:
+            if record.timestamp is not None and checkpoint_times:
+                anchors.append((record.timestamp, checkpoint_times, -match, match))
+    if not anchors:
+        return HostClock(
+            zone=timezone.utc,
+            source="assumed",
+            reason="no pair of host-local and UTC records to compare; host-local times are "
+            "shown as UTC — pass tz= (or --tz) for the host's zone",
+            offset_minutes=None,
+        )
+    best: tuple[int, float, int] | None = None
+    scores: dict[int, int] = {}
+    for minutes in range(-14 * 60, 14 * 60 + 1, 15):
+        offset = timedelta(minutes=minutes)
+        explained = 0
+        total_lag = 0.0
+        for local, utc_times, low, high in anchors:
+            lag = _smallest_lag(utc_times, local - offset + low, local - offset + high)
+            if lag is not None:
+                explained += 1
+                total_lag += abs((lag + offset - local).total_seconds())
+        scores[minutes] = explained
+        if explained and (best is None or (explained, -total_lag) > (best[0], -best[1])):
+            best = (explained, total_lag, minutes)
+    if best is None:
+        return HostClock(
+            zone=timezone.utc,
+            source="assumed",
+            reason=f"{len(anchors)} host-local records had no UTC event within the "
+            "correlation windows at any offset; host-local times are shown as UTC",
+            offset_minutes=None,
+            anchors=len(anchors),
+        )
+    explained, _, minutes = best
+    rivals = sorted((m for m, s in scores.items() if s == explained and m != minutes))
+    sign = "+" if minutes >= 0 else "-"
+    text = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    reason = (
+        f"inferred {text}: it places the VMMS events right after {explained} of "
+        f"{len(anchors)} host-local anchor records (cleanups, checkpoint failures)"
+    )
+    if rivals:
+        reason += f"; {len(rivals)} other offsets fit as many anchors (least lag chosen)"
+    return HostClock(
+        zone=fixed_zone(minutes),
+        source="inferred",
+        reason=reason,
+        offset_minutes=minutes,
+        anchors=len(anchors),
+    )
+
+
+def _naive_sorted(events: Iterable[EventRecord]) -> list[datetime]:
+    """Event times as sorted naive UTC, for bisecting."""
+    return sorted(e.timestamp.replace(tzinfo=None) for e in events if e.timestamp is not None)
+
+
+def _smallest_lag(times: list[datetime], low: datetime, high: datetime) -> datetime | None:
+    """The first time within [low, high] in a sorted list, or None."""
+    at = bisect_left(times, low)
+    return times[at] if at < len(times) and times[at] <= high else None

@@ -1,0 +1,231 @@
+"""The analysis: bundle → records → facts → rules → :class:`Report`.
+
+Every member is streamed once; only what the rules need is kept (see
+:mod:`avlogparse.correlate`). A rule whose inputs are missing is skipped and the report
+says so; a rule that fails is a diagnostic, never a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import traceback
+from collections import Counter
+from collections.abc import Iterable
+from datetime import timedelta, timezone, tzinfo
+from importlib.metadata import PackageNotFoundError, version
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from avlogparse.bundle import Bundle, open_bundle
+from avlogparse.correlate import Collector, Facts, HostClock, Windows, build_facts
+from avlogparse.errors import ConfigError, NotABundleError
+from avlogparse.limits import DEFAULT_LIMITS, Limits
+from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
+from avlogparse.models.findings import Finding, VmRef
+from avlogparse.models.report import (
+    BackupRunSummary,
+    InputFile,
+    Report,
+    ReportStats,
+    RuleRun,
+    TimeAlignment,
+    ToolInfo,
+)
+from avlogparse.parsers import parse_stream
+from avlogparse.rules import ALL_RULES, Rule
+
+_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.ASCII | re.IGNORECASE)
+
+
+def tool_version() -> str:
+    """The installed package version (``0+unknown`` when run from a bare checkout)."""
+    try:
+        return version("avlogparse")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def given_clock(tz: str | tzinfo) -> HostClock:
+    """A host clock from ``tz=``: an IANA name (``Asia/Tokyo``) or an offset (``+09:00``)."""
+    if isinstance(tz, tzinfo):
+        offset = tz.utcoffset(None)
+        minutes = int(offset.total_seconds() // 60) if offset is not None else None
+        return HostClock(tz, "given", f"given by the caller: {tz}", minutes)
+    text = tz.strip()
+    if text.upper() in ("UTC", "Z", "GMT"):
+        return HostClock(timezone.utc, "given", "given by the caller: UTC", 0)
+    fixed = _OFFSET.fullmatch(text)
+    if fixed is not None:
+        sign, hours, minutes_text = fixed.groups()
+        minutes = int(hours) * 60 + int(minutes_text or 0)
+        if minutes > 14 * 60:
+            raise ConfigError(f"time zone offset out of range: {tz!r}")
+        minutes = -minutes if sign == "-" else minutes
+        zone = timezone(timedelta(minutes=minutes))
+        return HostClock(zone, "given", f"given by the caller: {text}", minutes)
+    try:
+        zone_info = ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"unknown time zone {tz!r} (use an IANA name or +hh:mm)") from error
+    return HostClock(zone_info, "given", f"given by the caller: {text} (DST-aware)", None)
+
+
+def analyze(
+    path_or_bundle: str | os.PathLike[str] | Bundle,
+    *,
+    tz: str | tzinfo | None = None,
+    rules: Iterable[Rule] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    windows: Windows | None = None,
+) -> Report:
+    """Analyse a bundle (folder, file, .zip, .tar[.gz]) and return its :class:`Report`.
+
+    Raises :class:`~avlogparse.errors.AvlogparseError` only for what the caller must handle
+    (no such path, nothing analysable, a bad ``tz``); everything else is in the report.
+    """
+    started = time.perf_counter()
+    clock = given_clock(tz) if tz is not None else None
+    windows = windows or Windows()
+    bundle = (
+        path_or_bundle if isinstance(path_or_bundle, Bundle) else open_bundle(path_or_bundle, limits)
+    )
+    collector = Collector(windows)
+    inputs: list[InputFile] = []
+    diagnostics: list[Diagnostic] = []
+    for member, stream in bundle.members():
+        parsed = parse_stream(stream, member.path, member.kind, limits)
+        collector.add_file(member.kind, parsed)
+        inputs.append(_input_file(parsed.stats, member.size))
+        diagnostics.extend(parsed.stats.diagnostics)
+    read_paths = {i.path for i in inputs}
+    for status in bundle.inventory:
+        if status.path not in read_paths and status.status != "read":
+            inputs.append(
+                InputFile(
+                    path=status.path,
+                    kind=status.kind,
+                    status=status.status,
+                    reason=status.reason,
+                    bytes=status.size,
+                    complete=status.status != "refused",
+                )
+            )
+    diagnostics[:0] = bundle.diagnostics
+    if not read_paths:
+        raise NotABundleError(
+            f"{bundle.root}: no Avamar plug-in log, winclustersvc.log or event XML found"
+            f" ({len(inputs)} file(s) looked at)"
+        )
+
+    facts = build_facts(collector, clock, windows)
+    findings, rule_runs = _run_rules(facts, ALL_RULES if rules is None else rules, diagnostics)
+    report = Report(
+        tool=ToolInfo(version=tool_version()),
+        bundle=str(bundle.root),
+        inputs=inputs,
+        findings=findings,
+        diagnostics=diagnostics,
+        time_alignment=_alignment(facts.clock),
+        rules=rule_runs,
+        backup_runs=_run_summaries(facts),
+    )
+    report.stats = _stats(report, time.perf_counter() - started)
+    return report
+
+
+def _input_file(stats: ParseStats, size: int | None) -> InputFile:
+    return InputFile(
+        path=stats.path,
+        kind=stats.kind,
+        status="read",
+        encoding=stats.encoding,
+        bytes=stats.bytes_read if size is None else size,
+        lines=stats.lines_total,
+        events=stats.events_seen,
+        records=stats.records,
+        unparsed=stats.unparsed,
+        complete=stats.complete,
+    )
+
+
+def _run_rules(
+    facts: Facts, rules: Iterable[Rule], diagnostics: list[Diagnostic]
+) -> tuple[list[Finding], list[RuleRun]]:
+    findings: list[Finding] = []
+    runs: list[RuleRun] = []
+    for rule in rules:
+        missing = rule.missing_inputs(facts.kinds)
+        run = RuleRun(rule_id=rule.id, severity=rule.severity, title=rule.title, status="ran")
+        if missing:
+            run.status = "skipped"
+            run.reason = "the bundle has no " + " and no ".join(k.value for k in missing) + " input"
+            runs.append(run)
+            continue
+        try:
+            produced = list(rule.evaluate(facts))
+        except Exception as error:  # one broken rule must not cost the others
+            run.status = "skipped"
+            run.reason = f"rule failed: {type(error).__name__}: {error}"
+            diagnostics.append(
+                Diagnostic(
+                    severity=DiagnosticSeverity.ERROR,
+                    code="internal-error",
+                    message=f"rule {rule.id} failed: {error}",
+                    detail="".join(traceback.format_exception(error)),
+                )
+            )
+            produced = []
+        run.findings = len(produced)
+        findings.extend(produced)
+        runs.append(run)
+    findings.sort(key=lambda f: (-f.severity.rank, f.first_seen is None, f.first_seen or 0))
+    return findings, runs
+
+
+def _alignment(clock: HostClock) -> TimeAlignment:
+    return TimeAlignment(
+        source=clock.source,
+        zone=str(clock.zone),
+        offset_minutes=clock.offset_minutes,
+        reason=clock.reason,
+        anchors=clock.anchors,
+    )
+
+
+def _run_summaries(facts: Facts) -> list[BackupRunSummary]:
+    summaries = []
+    for run in facts.runs:
+        skipped = [f.vm for f in facts.checkpoint_failures if f.run is run]
+        summaries.append(
+            BackupRunSummary(
+                index=run.index,
+                path=run.path,
+                first_line=run.first.line,
+                last_line=run.last.line,
+                started=facts.clock.aware(run.started),
+                ended=facts.clock.aware(run.ended),
+                outcome=run.outcome,
+                vms_mentioned=[VmRef(name=name, id=vm_id) for name, vm_id in run.mentioned_vms],
+                vms_skipped=skipped,
+            )
+        )
+    return summaries
+
+
+def _stats(report: Report, elapsed: float) -> ReportStats:
+    severities = Counter(f.severity.value for f in report.findings)
+    return ReportStats(
+        files=len(report.inputs),
+        files_read=sum(i.status == "read" for i in report.inputs),
+        files_unknown=sum(i.status == "unknown" for i in report.inputs),
+        files_refused=sum(i.status == "refused" for i in report.inputs),
+        lines=sum(i.lines for i in report.inputs),
+        events=sum(i.events for i in report.inputs),
+        records=sum(i.records for i in report.inputs),
+        unparsed=sum(i.unparsed for i in report.inputs),
+        findings_by_severity=dict(severities),
+        rules_run=sum(r.status == "ran" for r in report.rules),
+        rules_skipped=sum(r.status == "skipped" for r in report.rules),
+        elapsed_seconds=round(elapsed, 3),
+    )

@@ -1,0 +1,78 @@
+"""Findings: what went wrong, on which VM, proven by which lines, and what to do."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from avlogparse.models.severity import Severity
+
+
+class Evidence(BaseModel):
+    """One input record a finding rests on: where it is and what it says."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int
+    source: str
+    timestamp: datetime | None = None
+    text: str
+    role: str | None = Field(
+        default=None, description="what this record proves, e.g. 'cleanup-success'"
+    )
+
+
+class VmRef(BaseModel):
+    """A virtual machine as the logs name it; ``id`` is the normalised GUID when known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str | None = None
+    id: str | None = None
+
+    def label(self) -> str:
+        """``NAME (GUID)`` or whichever part is known."""
+        if self.name and self.id:
+            return f"{self.name} ({self.id})"
+        return self.name or self.id or "?"
+
+
+class Finding(BaseModel):
+    """A diagnosis by one rule; ``evidence`` lists every record it rests on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = ""
+    rule_id: str
+    severity: Severity
+    title: str
+    message: str
+    vm: VmRef | None = None
+    host: str | None = None
+    first_seen: AwareDatetime | None = None
+    last_seen: AwareDatetime | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    remediation: list[str] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
+    explained_by: list[str] = Field(
+        default_factory=list, description="ids of findings that explain this one"
+    )
+    missing_links: list[str] = Field(
+        default_factory=list, description="parts of the causal chain the bundle does not show"
+    )
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", finding_id(self.rule_id, self.vm, self.evidence))
+
+
+def finding_id(rule_id: str, vm: VmRef | None, evidence: list[Evidence]) -> str:
+    """Stable across runs on the same bundle: rule, VM and the first evidence line."""
+    anchor = f"{evidence[0].path}:{evidence[0].line}" if evidence else ""
+    key = f"{rule_id}|{vm.id or vm.name if vm else ''}|{anchor}"
+    return f"{rule_id}:{hashlib.sha1(key.encode()).hexdigest()[:10]}"

@@ -1,0 +1,116 @@
+"""The report of one analysis: the semantic output other tools parse (versioned)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from avlogparse.models.diagnostics import Diagnostic
+from avlogparse.models.findings import Finding, VmRef
+from avlogparse.models.severity import Severity
+
+SCHEMA_VERSION = "1.0"
+"""Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
+
+
+class ToolInfo(BaseModel):
+    """Which tool wrote the report."""
+
+    name: str = "avlogparse"
+    version: str
+
+
+class InputFile(BaseModel):
+    """One member of the bundle and what became of it."""
+
+    path: str
+    kind: str
+    status: Literal["read", "unknown", "refused"]
+    reason: str | None = None
+    encoding: str | None = None
+    bytes: int | None = None
+    lines: int = 0
+    events: int = 0
+    records: int = 0
+    unparsed: int = 0
+    complete: bool = True
+
+
+class TimeAlignment(BaseModel):
+    """How host-local times were placed in UTC, and why."""
+
+    source: Literal["given", "inferred", "assumed"]
+    zone: str
+    offset_minutes: int | None
+    reason: str
+    anchors: int = 0
+
+
+class RuleRun(BaseModel):
+    """Whether a rule ran; a skipped rule says why, so silence never reads as healthy."""
+
+    rule_id: str
+    severity: Severity
+    title: str
+    status: Literal["ran", "skipped"]
+    reason: str | None = None
+    findings: int = 0
+
+
+class BackupRunSummary(BaseModel):
+    """One backup run of the plug-in log."""
+
+    index: int
+    path: str
+    first_line: int
+    last_line: int
+    started: datetime | None
+    ended: datetime | None
+    outcome: Literal["success", "partial", "failed"]
+    vms_mentioned: list[VmRef]
+    vms_skipped: list[VmRef]
+
+
+class ReportStats(BaseModel):
+    """Totals over the bundle; the line and event counts add up per file."""
+
+    files: int = 0
+    files_read: int = 0
+    files_unknown: int = 0
+    files_refused: int = 0
+    lines: int = 0
+    events: int = 0
+    records: int = 0
+    unparsed: int = 0
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)
+    rules_run: int = 0
+    rules_skipped: int = 0
+    elapsed_seconds: float = 0.0
+
+
+class Report(BaseModel):
+    """Everything one analysis found; ``model_dump_json`` round-trips."""
+
+    model_config = ConfigDict(frozen=False)
+
+    schema_version: str = SCHEMA_VERSION
+    tool: ToolInfo
+    bundle: str
+    inputs: list[InputFile] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    stats: ReportStats = Field(default_factory=ReportStats)
+    time_alignment: TimeAlignment
+    rules: list[RuleRun] = Field(default_factory=list)
+    backup_runs: list[BackupRunSummary] = Field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every input was read whole (nothing refused, truncated or failed)."""
+        return all(i.status != "refused" and i.complete for i in self.inputs)
+
+    def worst_severity(self) -> Severity | None:
+        """The highest severity among the findings."""
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)

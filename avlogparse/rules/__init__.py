@@ -1,0 +1,33 @@
+"""The rule catalog: one module per rule, listed here in the order they run."""
+
+from __future__ import annotations
+
+from avlogparse.rules.base import Rule
+from avlogparse.rules.checkpoint_creation_failed import CheckpointCreationFailed
+from avlogparse.rules.checkpoint_merge_failed import CheckpointMergeFailed
+from avlogparse.rules.destroy_snapshot_failed import DestroySnapshotFailed
+from avlogparse.rules.missing_evidence import MissingEvidence
+from avlogparse.rules.no_backup_targets import NoBackupTargets
+from avlogparse.rules.orphaned_checkpoint import OrphanedCheckpoint
+from avlogparse.rules.repeated_checkpoint_failure import RepeatedCheckpointFailure
+
+ALL_RULES: tuple[Rule, ...] = (
+    OrphanedCheckpoint(),
+    CheckpointMergeFailed(),
+    CheckpointCreationFailed(),
+    NoBackupTargets(),
+    RepeatedCheckpointFailure(),
+    DestroySnapshotFailed(),
+    MissingEvidence(),
+)
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    """The rule with this id (KeyError when there is none)."""
+    for rule in ALL_RULES:
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(rule_id)
+
+
+__all__ = ["ALL_RULES", "Rule", "rule_by_id"]

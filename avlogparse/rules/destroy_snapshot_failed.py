@@ -1,0 +1,58 @@
+"""destroy-snapshot-failed — the plug-in could not remove its backup checkpoint.
+
+What it looks for: winclustersvc.log DestroySnapshot lines that report a failure, with the
+Hyper-V WMI return code (32768 Failed, 32775 Invalid state, …) or HRESULT when present.
+
+Why it matters: the backup checkpoint stays attached to the VM; the next backup's checkpoint
+creation will likely fail and the VM keeps running on a differencing disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
+from avlogparse.correlate import Facts
+from avlogparse.models.findings import Finding
+from avlogparse.models.severity import Severity
+from avlogparse.rules import remediation
+from avlogparse.rules.base import Rule, describe_time
+from avlogparse.sniff import Kind
+
+
+class DestroySnapshotFailed(Rule):
+    id = "destroy-snapshot-failed"
+    title = "Backup checkpoint could not be removed (DestroySnapshot failed)"
+    severity = Severity.ERROR
+    description = __doc__ or ""
+    remediation = (
+        "List the VM's checkpoints (`Get-VMSnapshot`) and remove the Avamar backup checkpoint "
+        "left behind, or ask Microsoft support when it cannot be removed.",
+        remediation.WINDOWS_UPDATES,
+    )
+    references = (KB_ORPHANED_CHECKPOINT,)
+    requires = frozenset({Kind.WINCLUSTERSVC})
+
+    def evaluate(self, facts: Facts) -> Iterator[Finding]:
+        cleanup_of = {id(c.destroy): c for c in facts.cleanups if c.destroy is not None}
+        for record in facts.destroy_failures:
+            cleanup = cleanup_of.get(id(record))
+            evidence = [facts.evidence(record, "destroy-failed")]
+            if cleanup is not None:
+                evidence.insert(0, facts.evidence(cleanup.cleanup, "cleanup"))
+            code = (
+                f"WMI return code {record.return_code} ({record.return_code_name or 'unknown'})"
+                if record.return_code is not None
+                else remediation.describe_hresult(record.hresult)
+            )
+            yield self.finding(
+                facts,
+                message=(
+                    f"DestroySnapshot failed at {describe_time(facts, record.timestamp)}"
+                    + (f" for group {cleanup.cleanup.group}" if cleanup else "")
+                    + f" with {code}."
+                ),
+                evidence=evidence,
+                host=cleanup.host if cleanup else None,
+                data={"return_code": record.return_code, "hresult": record.hresult_hex},
+            )

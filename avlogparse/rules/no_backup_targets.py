@@ -1,0 +1,57 @@
+"""no-backup-targets — a whole backup produced nothing (43427).
+
+What it looks for: avhypervvss.log message 43427, "No targets available for backup after
+checkpoint process", with the 43426 lines of the same backup run: the VMs that were skipped.
+
+Why it matters: every VM of the job failed checkpointing, so this backup protected nothing.
+When it repeats, no VM of the job has a recent backup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
+from avlogparse.correlate import Facts
+from avlogparse.models.findings import Finding
+from avlogparse.models.severity import Severity
+from avlogparse.rules.base import Rule, describe_time
+from avlogparse.rules.checkpoint_creation_failed import CHECK_CHECKPOINTS
+from avlogparse.sniff import Kind
+
+
+class NoBackupTargets(Rule):
+    id = "no-backup-targets"
+    title = "Backup produced nothing: no targets after the checkpoint process"
+    severity = Severity.CRITICAL
+    description = __doc__ or ""
+    remediation = (
+        "Resolve the checkpoint-creation failures of the VMs listed (see their findings), "
+        "then run the backup again and confirm it completes.",
+        CHECK_CHECKPOINTS,
+    )
+    references = (KB_ORPHANED_CHECKPOINT,)
+    requires = frozenset({Kind.AVHYPERVVSS})
+
+    def evaluate(self, facts: Facts) -> Iterator[Finding]:
+        for run in facts.runs:
+            no_targets = run.no_targets
+            if no_targets is None:
+                continue
+            skipped = [f for f in facts.checkpoint_failures if f.run is run]
+            names = ", ".join(f"'{f.vm.label()}'" for f in skipped) or "none listed"
+            evidence = [facts.evidence(r, "run") for r in run.records if r.code == 43419][:1]
+            evidence += [facts.evidence(f.record, "vm-skipped") for f in skipped]
+            evidence.append(facts.evidence(no_targets, "no-backup-targets"))
+            yield self.finding(
+                facts,
+                message=(
+                    f"The backup started {describe_time(facts, run.started)} produced nothing: "
+                    f"every VM failed checkpoint creation. Skipped: {names}."
+                ),
+                evidence=evidence,
+                data={
+                    "run_index": run.index,
+                    "skipped_vms": [f.vm.model_dump() for f in skipped],
+                },
+            )

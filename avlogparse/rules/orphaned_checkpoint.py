@@ -1,0 +1,89 @@
+"""orphaned-checkpoint — cleanup reported success, but the checkpoint merge failed.
+
+What it looks for: winclustersvc.log reports "Cleaning up checkpoint … DestroySnapshot
+executed successfully" for a backup job, and Hyper-V-VMMS reports "background disk merge
+failed to complete" (event 19100) for a VM on the same host within the hour after it —
+never before it — with no later "merge completed" (19080) for that VM.
+
+Why it matters: DestroySnapshot only starts the merge; when the merge fails, the
+checkpoint's .avhdx stays in the VM folder, invisible to Hyper-V Manager, PowerShell and the
+plug-in. Windows then cannot create the next checkpoint, so the next backup fails with
+43426 for that VM — and with 43427 when every VM of the job is affected
+(Dell KB 000044579).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from avlogparse.catalog import KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE
+from avlogparse.correlate import Facts, OrphanChain
+from avlogparse.models.findings import Finding
+from avlogparse.models.severity import Severity
+from avlogparse.rules import remediation
+from avlogparse.rules.base import Rule, describe_time
+from avlogparse.sniff import Kind
+
+
+class OrphanedCheckpoint(Rule):
+    id = "orphaned-checkpoint"
+    title = "Orphaned checkpoint left behind after a failed merge"
+    severity = Severity.ERROR
+    description = __doc__ or ""
+    references = (KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE)
+    requires = frozenset({Kind.WINCLUSTERSVC, Kind.EVENT_XML})
+
+    def evaluate(self, facts: Facts) -> Iterator[Finding]:
+        for chain in facts.chains:
+            yield self._finding(facts, chain)
+
+    def _finding(self, facts: Facts, chain: OrphanChain) -> Finding:
+        cleanup = chain.cleanup
+        hresults = [m.event.hresult for m in chain.merge_failures if m.event.hresult is not None]
+        hresult = hresults[0] if hresults else None
+        evidence = [facts.evidence(cleanup.cleanup, "cleanup")]
+        if cleanup.destroy is not None:
+            evidence.append(facts.evidence(cleanup.destroy, "cleanup-success"))
+        evidence += [facts.evidence(m.event, "merge-failed") for m in chain.merge_failures]
+        evidence += [facts.evidence(c.record, "next-backup-failed") for c in chain.consequences]
+        no_targets = chain.consequence_run.no_targets if chain.consequence_run else None
+        if chain.consequences and no_targets is not None:
+            evidence.append(facts.evidence(no_targets, "no-backup-targets"))
+
+        job = cleanup.cleanup.group_job or cleanup.cleanup.group or "?"
+        message = (
+            f"winclustersvc reported the checkpoint cleanup of job '{job}' (group "
+            f"{cleanup.cleanup.group}) successful at {describe_time(facts, cleanup.local_time)},"
+            f" but VMMS failed to merge the checkpoint disk of '{chain.vm.label()}' "
+            f"{len(chain.merge_failures)} time(s) afterwards with "
+            f"{remediation.describe_hresult(hresult)}. An orphaned .avhdx is probably left "
+            "in the VM's folder."
+        )
+        if chain.consequences:
+            run = chain.consequences[0].run
+            message += (
+                f" This explains the checkpoint creation failure (43426) of the backup "
+                f"started {describe_time(facts, run.started)}."
+            )
+        steps = [
+            *remediation.for_hresult(hresult),
+            remediation.FIND_ORPHANS,
+            remediation.MICROSOFT_CASE,
+        ]
+        return self.finding(
+            facts,
+            message=message,
+            evidence=evidence,
+            vm=chain.vm,
+            host=cleanup.host,
+            remediation=steps,
+            missing_links=chain.missing_links,
+            data={
+                "group": cleanup.cleanup.group,
+                "job": cleanup.cleanup.group_job,
+                "collection_id": cleanup.cleanup.collection_id,
+                "hresult": f"0x{hresult:08X}" if hresult is not None else None,
+                "merge_failures": len(chain.merge_failures),
+                "explains": [f"{c.record.path}:{c.record.line}" for c in chain.consequences],
+            },
+        )
