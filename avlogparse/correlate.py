@@ -276,6 +276,13 @@ def event_vm(record: EventRecord) -> tuple[str | None, str | None]:
     return record.vm_name, record.vm_id
 
 
+def _same_vm(known: VmRef, mention: VmRef) -> bool:
+    """By GUID when the mention has one; by name only when it has none."""
+    if mention.id is not None:
+        return mention.id == known.id
+    return (mention.name or "").casefold() == (known.name or "").casefold()
+
+
 def short_host(name: str | None) -> str | None:
     """``HV-NODE01.corp.example`` → ``HV-NODE01`` (upper case), for same-host checks."""
     if not name:
@@ -466,10 +473,8 @@ def _link_consequence(
         if run_start is None or after is None or run_start <= after:
             continue
         run_failures = [f for f in failures if f.run is run and vm_key(f.vm) == key]
-        mentioned = run_failures or any(
-            vm_key(VmRef(name=name, id=vm_id)) == key
-            or (name or "").casefold() == (chain.vm.name or "").casefold()
-            for name, vm_id in run.mentioned_vms
+        mentioned = bool(run_failures) or any(
+            _same_vm(chain.vm, VmRef(name=name, id=vm_id)) for name, vm_id in run.mentioned_vms
         )
         if not mentioned:
             continue
