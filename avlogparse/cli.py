@@ -13,13 +13,13 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TextIO
+from pathlib import Path
 
+from avlogparse.bundle import open_bundle
 from avlogparse.engine import analyze, tool_version
 from avlogparse.errors import AvlogparseError
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
-from avlogparse.bundle import open_bundle
 from avlogparse.parsers import parse_stream
 from avlogparse.render.records_jsonl import write_jsonl
 from avlogparse.render.text import render_text
@@ -101,23 +101,22 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"avlogparse: unknown rule id(s): {', '.join(unknown)}", file=sys.stderr)
         return EXIT_USAGE
     reports = [analyze(path, tz=args.tz, rules=selected) for path in args.paths]
-    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    try:
-        colour = (
-            out is sys.stdout
-            and sys.stdout.isatty()
-            and not args.no_color
-            and "NO_COLOR" not in os.environ
-        )
-        for report in reports:
-            if args.format == "json":
-                out.write(report.model_dump_json(indent=2) + "\n")
-            else:
-                out.write(render_text(report, colour=colour, verbose=args.verbose))
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    rendered = "".join(
+        report.model_dump_json(indent=2) + "\n"
+        if args.format == "json"
+        else render_text(report, colour=_colour(args) and not args.output, verbose=args.verbose)
+        for report in reports
+    )
+    if args.output:
+        Path(args.output).write_text(rendered, encoding="utf-8")
+    else:
+        sys.stdout.write(rendered)
     return exit_code(reports, args.fail_on)
+
+
+def _colour(args: argparse.Namespace) -> bool:
+    """Colour only on a terminal, and never with --no-color or NO_COLOR set."""
+    return sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
 
 
 def exit_code(reports: Sequence[Report], fail_on: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Literal
@@ -29,9 +29,14 @@ from avlogparse.models.records import (
     LogLine,
     PluginLogRecord,
     Record,
+    Unparsed,
 )
+from avlogparse.models.report import UnparsedShape
 from avlogparse.parsers.avhypervvss import split_vm_reference
 from avlogparse.sniff import Kind
+from avlogparse.templates import line_template
+
+MAX_UNPARSED_SHAPES = 100
 
 _MERGE_EVENTS = frozenset({19070, MERGE_COMPLETED_EVENT, 19090, MERGE_FAILED_EVENT})
 
@@ -157,6 +162,7 @@ class Collector:
         self.cleanups: list[Cleanup] = []
         self.destroy_failures: list[ClusterLogRecord] = []
         self.events: list[EventRecord] = []
+        self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
         self._run: BackupRun | None = None
         self._pending_cleanup: Cleanup | None = None
 
@@ -165,6 +171,7 @@ class Collector:
         self.kinds.add(kind)
         self._run = None
         self._pending_cleanup = None
+        records = self._noting_unparsed(records)
         if kind is Kind.AVHYPERVVSS:
             self._add_plugin(records)
         elif kind is Kind.WINCLUSTERSVC:
@@ -174,6 +181,26 @@ class Collector:
         else:
             for _ in records:
                 pass
+
+    def _noting_unparsed(self, records: Iterable[Record]) -> Iterator[Record]:
+        """Pass records through, grouping the unparsed ones by template."""
+        shapes = self.unparsed_shapes
+        for record in records:
+            if isinstance(record, Unparsed):
+                key = (record.kind, line_template(record.raw))
+                shape = shapes.get(key)
+                if shape is not None:
+                    shape.count += 1
+                elif len(shapes) < MAX_UNPARSED_SHAPES:
+                    shapes[key] = UnparsedShape(
+                        kind=record.kind,
+                        template=key[1],
+                        count=1,
+                        example=record.raw[:500],
+                        example_path=record.path,
+                        example_line=record.line,
+                    )
+            yield record
 
     def _add_plugin(self, records: Iterable[Record]) -> None:
         gap = self.windows.run_gap

@@ -88,7 +88,9 @@ def analyze(
     clock = given_clock(tz) if tz is not None else None
     windows = windows or Windows()
     bundle = (
-        path_or_bundle if isinstance(path_or_bundle, Bundle) else open_bundle(path_or_bundle, limits)
+        path_or_bundle
+        if isinstance(path_or_bundle, Bundle)
+        else open_bundle(path_or_bundle, limits)
     )
     collector = Collector(windows)
     inputs: list[InputFile] = []
@@ -129,6 +131,7 @@ def analyze(
         time_alignment=_alignment(facts.clock),
         rules=rule_runs,
         backup_runs=_run_summaries(facts),
+        unparsed_shapes=sorted(collector.unparsed_shapes.values(), key=lambda u: -u.count),
     )
     report.stats = _stats(report, time.perf_counter() - started)
     return report

@@ -73,6 +73,17 @@ class BackupRunSummary(BaseModel):
     vms_skipped: list[VmRef]
 
 
+class UnparsedShape(BaseModel):
+    """Unparsed lines of one shape (numbers, GUIDs, paths, strings masked), with an example."""
+
+    kind: str
+    template: str
+    count: int
+    example: str
+    example_path: str
+    example_line: int
+
+
 class ReportStats(BaseModel):
     """Totals over the bundle; the line and event counts add up per file."""
 
@@ -105,6 +116,7 @@ class Report(BaseModel):
     time_alignment: TimeAlignment
     rules: list[RuleRun] = Field(default_factory=list)
     backup_runs: list[BackupRunSummary] = Field(default_factory=list)
+    unparsed_shapes: list[UnparsedShape] = Field(default_factory=list)
 
     @property
     def complete(self) -> bool:

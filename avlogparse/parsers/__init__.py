@@ -13,12 +13,11 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import BinaryIO
 
-from avlogparse.parsers.event_xml import parse_event_xml
-
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
 from avlogparse.models.records import Record
 from avlogparse.parsers.avhypervvss import parse_avhypervvss
+from avlogparse.parsers.event_xml import parse_event_xml
 from avlogparse.parsers.winclustersvc import parse_winclustersvc
 from avlogparse.sniff import SNIFF_BYTES, Kind, sniff_kind
 

@@ -55,6 +55,15 @@ def render_text(report: Report, *, colour: bool = False, verbose: bool = False) 
         for finding in group:
             out.extend(_finding_lines(finding, verbose))
         out.append("")
+    if report.unparsed_shapes:
+        total = sum(shape.count for shape in report.unparsed_shapes)
+        out.append(f"Unparsed lines: {total} in {len(report.unparsed_shapes)} shape(s)")
+        for shape in report.unparsed_shapes[: None if verbose else 5]:
+            out.append(
+                f"  {shape.count:>6} x {escape(shape.template)}"
+                f"  [{escape(shape.example_path)}:{shape.example_line}]"
+            )
+        out.append("")
     skipped = [r for r in report.rules if r.status == "skipped"]
     if skipped:
         out.append("Rules not run")
