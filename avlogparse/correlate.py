@@ -75,6 +75,16 @@ class HostClock:
         except (OverflowError, ValueError):
             return None
 
+    def host_time(self, moment: datetime | None) -> datetime | None:
+        """Any record time as aware host time (UTC events shown in the host's zone)."""
+        aware = self.aware(moment)
+        if aware is None:
+            return None
+        try:
+            return aware.astimezone(self.zone)
+        except (OverflowError, ValueError):
+            return None
+
     def utc(self, moment: datetime | None) -> datetime | None:
         """Any record time in UTC (None when it cannot be placed)."""
         aware = self.aware(moment)

@@ -53,7 +53,7 @@ class Rule:
     ) -> Finding:
         """A finding with this rule's metadata; first/last seen come from the evidence."""
         items = list(evidence)
-        times = [t for t in (facts.clock.aware(e.timestamp) for e in items) if t is not None]
+        times = [facts.clock.host_time(e.timestamp) for e in items]
         return Finding(
             rule_id=self.id,
             severity=severity or self.severity,
@@ -61,8 +61,8 @@ class Rule:
             message=message,
             vm=vm,
             host=host,
-            first_seen=min(times, key=_utc_key) if times else None,
-            last_seen=max(times, key=_utc_key) if times else None,
+            first_seen=min((t for t in times if t is not None), default=None),
+            last_seen=max((t for t in times if t is not None), default=None),
             evidence=items,
             remediation=list(self.remediation if remediation is None else remediation),
             references=list(self.references),
@@ -72,15 +72,7 @@ class Rule:
         )
 
 
-def _utc_key(moment: datetime) -> datetime:
-    return moment.astimezone() if moment.tzinfo is None else moment
-
-
 def describe_time(facts: Facts, moment: datetime | None) -> str:
     """A time as the support engineer reads it: host-local, with the offset."""
-    aware = facts.clock.aware(moment)
-    if aware is None:
-        return "an unknown time"
-    if facts.clock.offset_minutes is not None or facts.clock.source == "given":
-        aware = aware.astimezone(facts.clock.zone)
-    return aware.strftime("%Y-%m-%d %H:%M:%S %z")
+    local = facts.clock.host_time(moment)
+    return "an unknown time" if local is None else local.strftime("%Y-%m-%d %H:%M:%S %z")

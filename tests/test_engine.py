@@ -1,0 +1,130 @@
+"""The engine end to end: report contract, time alignment, degradation, CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import avlogparse
+from avlogparse.cli import main
+from avlogparse.models.report import Report
+
+SAMPLE = Path(__file__).parent.parent / "samples" / "kb-orphaned-checkpoint"
+CHAIN = Path(__file__).parent / "rules" / "orphaned-checkpoint" / "chain-complete"
+
+
+def test_report_round_trips_through_json() -> None:
+    report = avlogparse.analyze(CHAIN)
+    again = Report.model_validate_json(report.model_dump_json())
+    assert again == report
+    data = json.loads(report.model_dump_json())
+    assert {"schema_version", "tool", "inputs", "findings", "diagnostics", "stats"} <= set(data)
+    finding = data["findings"][0]
+    assert {
+        "rule_id", "severity", "title", "message", "vm", "first_seen", "last_seen",
+        "evidence", "remediation", "references",
+    } <= set(finding)  # fmt: skip
+    assert set(finding["evidence"][0]) >= {"path", "line", "source", "timestamp", "text"}
+    assert finding["first_seen"].endswith("+09:00")
+
+
+def test_offset_is_inferred_and_explained() -> None:
+    report = avlogparse.analyze(CHAIN)
+    alignment = report.time_alignment
+    assert alignment.source == "inferred" and alignment.offset_minutes == 9 * 60
+    assert "UTC+09:00" in alignment.reason
+
+
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "+09:00", "UTC+9"])
+def test_given_time_zone_is_used(tz: str) -> None:
+    report = avlogparse.analyze(CHAIN, tz=tz)
+    assert report.time_alignment.source == "given"
+    assert [f.rule_id for f in report.findings].count("orphaned-checkpoint") == 2
+
+
+def test_bad_time_zone_is_a_config_error() -> None:
+    with pytest.raises(avlogparse.ConfigError):
+        avlogparse.analyze(CHAIN, tz="Mars/Olympus")
+
+
+def test_evidence_points_at_the_exact_line() -> None:
+    report = avlogparse.analyze(CHAIN)
+    for finding in report.findings:
+        for item in finding.evidence:
+            lines = (CHAIN / Path(item.path).name).read_text().splitlines()
+            assert item.text in lines[item.line - 1]
+
+
+def test_checkpoint_failure_is_linked_to_its_cause() -> None:
+    report = avlogparse.analyze(CHAIN)
+    orphans = {f.vm.name: f for f in report.findings if f.rule_id == "orphaned-checkpoint" and f.vm}
+    failures = [f for f in report.findings if f.rule_id == "checkpoint-creation-failed"]
+    assert len(failures) == 2
+    for failure in failures:
+        assert failure.vm is not None
+        assert failure.explained_by == [orphans[failure.vm.name or ""].id]
+
+
+def test_skipped_rules_say_why(tmp_path: Path) -> None:
+    shutil.copy(CHAIN / "avhypervvss.log", tmp_path)
+    report = avlogparse.analyze(tmp_path)
+    skipped = {r.rule_id: r.reason for r in report.rules if r.status == "skipped"}
+    assert "orphaned-checkpoint" in skipped and "winclustersvc" in (skipped["orphaned-checkpoint"] or "")
+    assert {f.data.get("missing") for f in report.findings if f.rule_id == "missing-evidence"} == {
+        "winclustersvc", "event-xml",
+    }  # fmt: skip
+
+
+def test_nothing_analysable_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello\n")
+    with pytest.raises(avlogparse.NotABundleError):
+        avlogparse.analyze(tmp_path)
+    with pytest.raises(avlogparse.InputNotFoundError):
+        avlogparse.analyze(tmp_path / "missing")
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(CHAIN)]) == 1
+    assert main(["analyze", str(CHAIN), "--fail-on", "never"]) == 0
+    assert main(["analyze", str(CHAIN), "--fail-on", "critical"]) == 0
+    assert main(["analyze", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "nope" in err
+
+
+def test_cli_json_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["analyze", str(CHAIN), "--format", "json", "--fail-on", "never"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == avlogparse.SCHEMA_VERSION
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "findings" in schema["properties"]
+
+
+def test_cli_text_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["analyze", str(CHAIN), "--no-color"])
+    out = capsys.readouterr().out
+    assert "ERROR" in out and "orphaned-checkpoint" in out and "SQL-PROD01" in out
+    assert "\x1b[" not in out
+
+
+def test_cli_parse_jsonl(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(CHAIN), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {row["source"] for row in rows} == {"avhypervvss", "winclustersvc", "event-xml"}
+    for row in rows:
+        assert {"source", "path", "line", "timestamp", "raw"} <= set(row)
+    failed = [row for row in rows if row.get("code") == 43426]
+    assert failed and failed[0]["vm_name"] == "SQL-PROD01" and failed[0]["vm_id"]
+    merge = [row for row in rows if row.get("event_id") == 19100]
+    assert merge and merge[0]["hresult"] == 0x8007052F and merge[0]["computer"]
+
+
+def test_rules_catalog(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    catalog = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in catalog} == {r.id for r in avlogparse.ALL_RULES}
+    assert all(r["description"] and r["severity"] and r["title"] for r in catalog)
