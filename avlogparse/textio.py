@@ -70,7 +70,11 @@ def split_lines(text: str) -> list[str]:
     """Split at CRLF, CR and LF only (the terminators editors and grep count)."""
     if _EXOTIC_BREAKS.search(text) is None:
         return text.splitlines()
-    return _LINE_BREAK.split(text.removesuffix("\r\n").removesuffix("\n").removesuffix("\r"))
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith(("\n", "\r")):
+        text = text[:-1]
+    return _LINE_BREAK.split(text)
 
 
 @dataclass

@@ -64,10 +64,10 @@ def render_text(report: Report, *, colour: bool = False, verbose: bool = False) 
                 f"  [{escape(shape.example_path)}:{shape.example_line}]"
             )
         out.append("")
-    skipped = [r for r in report.rules if r.status == "skipped"]
-    if skipped:
+    not_run = [r for r in report.rules if r.status == "skipped"]
+    if not_run:
         out.append("Rules not run")
-        out.extend(f"  {r.rule_id}: {escape(r.reason or '')}" for r in skipped)
+        out.extend(f"  {r.rule_id}: {escape(r.reason or '')}" for r in not_run)
         out.append("")
     if report.diagnostics:
         out.append(f"Diagnostics ({len(report.diagnostics)})")
