@@ -6,7 +6,7 @@ absolute or drive paths, links), is not a regular file, or passes a limit is *re
 a diagnostic, and the rest of the bundle is still read. Nothing outside the bundle is ever
 opened: folders are walked with ``os.scandir`` without following symlinks, and archive
 member names are only ever displayed, never used to build a path.
-(Design and measurements: ``shared/reliability-notes.md`` §1.3–1.8, §2.3.)
+(Design and measurements: ``shared/reliability-notes.md`` §1.3 to §1.8 and §2.3.)
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ import lzma
 import os
 import stat
 import tarfile
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import IO, BinaryIO, Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -81,7 +83,7 @@ class _CountingReader(io.RawIOBase):
     """
 
     def __init__(
-        self, raw: BinaryIO, budget: _Budget, max_bytes: int, count_total: bool = True
+        self, raw: IO[bytes], budget: _Budget, max_bytes: int, count_total: bool = True
     ) -> None:
         self.raw = raw
         self.budget = budget
@@ -191,7 +193,7 @@ class Bundle:
     # --- one stream: a log, or an archive to open ------------------------------------------
 
     def _stream(
-        self, stream: BinaryIO, display: str, size: int | None, depth: int, in_tar: bool = False
+        self, stream: IO[bytes], display: str, size: int | None, depth: int, in_tar: bool = False
     ) -> Iterator[tuple[Member, BinaryIO]]:
         """Sniff one stream and read it as a log, or open it as an archive.
 
@@ -205,7 +207,7 @@ class Bundle:
                              f"archive nested deeper than {self.limits.max_depth}",
                              limit="max_depth")  # fmt: skip
                 return
-            rest = _Prefixed(head, stream)
+            rest = cast(IO[bytes], _Prefixed(head, stream))
             if archive == "zip":
                 yield from self._zip(rest, display, size, depth)
             else:
@@ -218,9 +220,12 @@ class Bundle:
             )
             return
         reader = _CountingReader(
-            _Prefixed(head, stream), self._budget, self.limits.max_file_bytes, not in_tar
+            cast(IO[bytes], _Prefixed(head, stream)),
+            self._budget,
+            self.limits.max_file_bytes,
+            not in_tar,
         )
-        yield Member(display, kind, size), io.BufferedReader(reader, 1 << 16)  # type: ignore[arg-type]
+        yield Member(display, kind, size), cast(BinaryIO, io.BufferedReader(reader, 1 << 16))
         self._finish(display, kind, size, reader)
 
     def _finish(self, display: str, kind: Kind, size: int | None, reader: _CountingReader) -> None:
@@ -238,7 +243,7 @@ class Bundle:
     # --- zip ----------------------------------------------------------------------------
 
     def _zip(
-        self, stream: BinaryIO, display: str, size: int | None, depth: int
+        self, stream: IO[bytes], display: str, size: int | None, depth: int
     ) -> Iterator[tuple[Member, BinaryIO]]:
         seekable = _seekable(stream, self.limits, self._budget)
         if seekable is None:
@@ -274,13 +279,13 @@ class Bundle:
     # --- tar ----------------------------------------------------------------------------
 
     def _tar(
-        self, stream: BinaryIO, display: str, archive: str, depth: int
+        self, stream: IO[bytes], display: str, archive: str, depth: int
     ) -> Iterator[tuple[Member, BinaryIO]]:
         opener = _COMPRESSED_TAR.get(archive.encode("latin-1"))
-        raw: BinaryIO = opener(fileobj=stream) if opener else stream  # type: ignore[operator]
+        raw = cast(IO[bytes], opener(fileobj=stream)) if opener else stream
         counted = _CountingReader(raw, self._budget, self.limits.max_total_bytes)
         try:
-            tar = tarfile.open(fileobj=io.BufferedReader(counted), mode="r|")  # type: ignore[arg-type]
+            tar = tarfile.open(fileobj=io.BufferedReader(counted), mode="r|")  # noqa: SIM115
             for info in tar:
                 name = f"{display}!{_escaped(info.name)}"
                 if info.isdir():
@@ -324,7 +329,7 @@ class Bundle:
                 size=size,
                 status="refused",
                 reason=f"{code}: {reason}",
-            )  # fmt: skip
+            )
         )
         self._diagnose(code, display, reason, limit)
 
@@ -336,7 +341,7 @@ class Bundle:
                 message=message,
                 path=display,
                 limit=limit,
-            )  # fmt: skip
+            )
         )
 
 
@@ -366,7 +371,7 @@ def open_bundle(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -
 class _Prefixed(io.RawIOBase):
     """A stream that first re-delivers the bytes already read for sniffing."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
         self.head = head
         self.rest = rest
 
@@ -383,7 +388,7 @@ class _Prefixed(io.RawIOBase):
         buffer[: len(data)] = data
         return len(data)
 
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
             data, self.head = self.head + self.rest.read(), b""
             return data
@@ -401,16 +406,14 @@ def _archive_kind(head: bytes) -> str | None:
     return None
 
 
-def _seekable(stream: BinaryIO, limits: Limits, budget: _Budget) -> BinaryIO | None:
+def _seekable(stream: IO[bytes], limits: Limits, budget: _Budget) -> IO[bytes] | None:
     """Zip needs seeking: use the file itself, or spool a nested member (counted)."""
     try:
         if stream.seekable():
             return stream
     except (AttributeError, OSError):
         pass
-    import tempfile
-
-    spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)
+    spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)  # noqa: SIM115 (returned open)
     copied = 0
     while chunk := stream.read(1 << 20):
         copied += len(chunk)
@@ -420,7 +423,7 @@ def _seekable(stream: BinaryIO, limits: Limits, budget: _Budget) -> BinaryIO | N
             return None
         spool.write(chunk)
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 def _escaped(name: str) -> str:
@@ -446,7 +449,7 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> set[str]:
     """Members whose data overlaps the next local header (the "quoted overlap" zip bomb)."""
     ordered = sorted(infos, key=lambda info: info.header_offset)
     bad: set[str] = set()
-    for current, following in zip(ordered, ordered[1:], strict=False):
+    for current, following in pairwise(ordered):
         if current.header_offset + 30 + current.compress_size > following.header_offset:
             bad.add(current.filename)
             bad.add(following.filename)
