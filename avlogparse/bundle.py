@@ -199,7 +199,11 @@ class Bundle:
 
         Members of a tar are already counted against the bundle total by the tar's reader.
         """
-        head = stream.read(max(SNIFF_BYTES, 512))
+        try:
+            head = stream.read(max(SNIFF_BYTES, 512))
+        except _READ_ERRORS as error:
+            self._refuse(display, size, "member-corrupt", f"{type(error).__name__}: {error}")
+            return
         archive = _archive_kind(head)
         if archive is not None:
             if depth >= self.limits.max_depth + 1:
@@ -462,10 +466,10 @@ def _zip_refusal(
     unsafe = _unsafe_name(info.filename)
     if unsafe is not None:
         return unsafe
-    mode = info.external_attr >> 16
-    if mode and stat.S_ISLNK(mode):
+    file_type = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip records no Unix mode
+    if file_type == stat.S_IFLNK:
         return "symlink", "symbolic link member"
-    if mode and not stat.S_ISREG(mode):
+    if file_type not in (0, stat.S_IFREG):
         return "special-file", "not a regular file"
     if info.flag_bits & 0x1:
         return "encrypted", "encrypted member"

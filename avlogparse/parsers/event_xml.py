@@ -198,7 +198,19 @@ def parse_event_xml(
                 non_event += _text_lines(buffer[pos:start])
                 line += buffer.count("\n", pos, start)
                 segment = buffer[start:stop]
-                if inner is None:
+                record: EventRecord | Unparsed
+                if len(segment) > limits.max_event_bytes:
+                    diagnose(
+                        "limit-exceeded",
+                        line,
+                        f"event larger than {limits.max_event_bytes} characters",
+                        "max_event_bytes",
+                    )
+                    record = Unparsed(
+                        kind="event-xml", path=path, line=line, raw=segment[:RAW_CAP],
+                        reason="event exceeds max_event_bytes",
+                    )  # fmt: skip
+                elif inner is None:
                     record = _parse_event(segment, path, line, limits, diagnose)
                 else:
                     record = Unparsed(

@@ -112,7 +112,7 @@ def test_correct_spelling_of_consistency() -> None:
 def test_other_components_and_codes(
     line: str, component: str, level: str, code: int, message: str
 ) -> None:
-    [record], stats = parse(line)
+    [record], _ = parse(line)
     assert isinstance(record, LogLine)
     assert (record.component, record.level, record.code, record.message) == (
         component, level, code, message,
