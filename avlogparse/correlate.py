@@ -9,12 +9,13 @@ aligns host-local time with UTC and links the orphaned-checkpoint chains. Rules 
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Literal
+from itertools import islice
+from typing import Generic, Literal, TypeVar
 
 from avlogparse.catalog import (
     CHECKPOINT_FAILED_EVENT,
@@ -38,6 +39,7 @@ from avlogparse.templates import line_template
 
 MAX_UNPARSED_SHAPES = 100
 
+T = TypeVar("T")
 _MERGE_EVENTS = frozenset({19070, MERGE_COMPLETED_EVENT, 19090, MERGE_FAILED_EVENT})
 
 
@@ -335,6 +337,23 @@ def same_host(a: str | None, b: str | None) -> bool:
 # --- facts ----------------------------------------------------------------------------------
 
 
+class TimeIndex(Generic[T]):
+    """Items sorted by time; ``between`` answers a window query by bisection, not a scan."""
+
+    def __init__(self, items: Iterable[tuple[datetime, T]]) -> None:
+        pairs = sorted(items, key=lambda pair: pair[0])
+        self._times = [moment for moment, _ in pairs]
+        self._items = [item for _, item in pairs]
+
+    def between(self, low: datetime, high: datetime) -> list[T]:
+        """Items with ``low <= time <= high``, in time order."""
+        return self._items[bisect_left(self._times, low) : bisect_right(self._times, high)]
+
+    def after(self, moment: datetime) -> Iterator[T]:
+        """Items strictly later than ``moment``, in time order (lazily)."""
+        return islice(self._items, bisect_right(self._times, moment), None)
+
+
 @dataclass
 class MergeFailure:
     """A VMMS 19100 event, placed in UTC and resolved to a VM."""
@@ -385,6 +404,15 @@ class Facts:
     checkpoint_failures: list[CheckpointFailure]
     merge_failures: list[MergeFailure]
     chains: list[OrphanChain]
+    failures_by_run: dict[int, list[CheckpointFailure]] = field(default_factory=dict)
+    _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for failure in self.checkpoint_failures:
+            self.failures_by_run.setdefault(failure.run.index, []).append(failure)
+        for chain in self.chains:
+            for consequence in chain.consequences:
+                self._chain_by_record[id(consequence.record)] = chain
 
     def evidence(self, record: Record, role: str | None = None) -> Evidence:
         """An evidence item for a record, its time made aware in the host zone."""
@@ -399,10 +427,7 @@ class Facts:
 
     def chain_for(self, failure: CheckpointFailure) -> OrphanChain | None:
         """The orphaned-checkpoint chain that explains a 43426, if any."""
-        for chain in self.chains:
-            if any(c.record is failure.record for c in chain.consequences):
-                return chain
-        return None
+        return self._chain_by_record.get(id(failure.record))
 
 
 def build_facts(collector: Collector, clock: HostClock | None, windows: Windows) -> Facts:
@@ -419,19 +444,19 @@ def build_facts(collector: Collector, clock: HostClock | None, windows: Windows)
         clock = infer_clock(collector, windows)
 
     failures: list[CheckpointFailure] = []
-    checkpoint_events = [e for e in collector.events if e.event_id == CHECKPOINT_FAILED_EVENT]
+    checkpoint_events: dict[str, TimeIndex[EventRecord]] = {}
+    by_vm: dict[str, list[tuple[datetime, EventRecord]]] = defaultdict(list)
+    for event in collector.events:
+        if event.event_id == CHECKPOINT_FAILED_EVENT and event.timestamp is not None:
+            by_vm[vm_key(registry.resolve(*event_vm(event)))].append((event.timestamp, event))
+    checkpoint_events = {key: TimeIndex(items) for key, items in by_vm.items()}
+    match = windows.checkpoint_event_match
     for run in collector.runs:
         for record in run.failures:
             vm = registry.resolve(*plugin_vm(record))
             utc = clock.utc(record.timestamp)
-            matched = [
-                event
-                for event in checkpoint_events
-                if utc is not None
-                and event.timestamp is not None
-                and abs(event.timestamp - utc) <= windows.checkpoint_event_match
-                and vm_key(registry.resolve(*event_vm(event))) == vm_key(vm)
-            ]
+            index = checkpoint_events.get(vm_key(vm))
+            matched = index.between(utc - match, utc + match) if index and utc else []
             failures.append(CheckpointFailure(record, run, vm, utc, matched))
 
     merges = [
@@ -462,39 +487,48 @@ def link_orphan_chains(
     failures: list[CheckpointFailure],
 ) -> list[OrphanChain]:
     """Cleanup success → merge failure of a VM soon *after* it on the same host → later 43426."""
-    completions = [
-        (e.timestamp, vm_key(registry.resolve(*event_vm(e))))
-        for e in collector.events
-        if e.event_id == MERGE_COMPLETED_EVENT and e.timestamp is not None
-    ]
+    completed: dict[str, list[tuple[datetime, None]]] = defaultdict(list)
+    for event in collector.events:
+        if event.event_id == MERGE_COMPLETED_EVENT and event.timestamp is not None:
+            completed[vm_key(registry.resolve(*event_vm(event)))].append((event.timestamp, None))
+    completions = {key: TimeIndex(items) for key, items in completed.items()}
+    merge_index = TimeIndex((merge.utc, merge) for merge in merges)
+    failures_by_run: dict[int, list[CheckpointFailure]] = defaultdict(list)
+    for failure in failures:
+        failures_by_run[failure.run.index].append(failure)
+    runs = TimeIndex(
+        (start, run) for run in collector.runs if (start := clock.utc(run.started)) is not None
+    )
     chains: list[OrphanChain] = []
     for cleanup in collector.cleanups:
         start = clock.utc(cleanup.local_time)
         if not cleanup.succeeded or start is None:
             continue
         by_vm: dict[str, list[MergeFailure]] = defaultdict(list)
-        for merge in merges:
-            if (
-                same_host(cleanup.host, merge.host)
-                and start - windows.clock_skew <= merge.utc <= start + windows.merge_after_cleanup
-            ):
+        window = merge_index.between(
+            start - windows.clock_skew, start + windows.merge_after_cleanup
+        )
+        for merge in window:
+            if same_host(cleanup.host, merge.host):
                 by_vm[vm_key(merge.vm)].append(merge)
         for key, vm_merges in by_vm.items():
             last_failure = max(m.utc for m in vm_merges)
-            recovered = any(
-                done_key == key and last_failure < done <= last_failure + windows.merge_recovery
-                for done, done_key in completions
-            )
-            if recovered:
+            done = completions.get(key)
+            if done and done.between(
+                last_failure + timedelta(microseconds=1), last_failure + windows.merge_recovery
+            ):
                 continue
             chain = OrphanChain(cleanup, vm_merges[0].vm, vm_merges)
-            _link_consequence(chain, collector, clock, failures)
+            _link_consequence(chain, collector, runs, failures_by_run)
             chains.append(chain)
     return chains
 
 
 def _link_consequence(
-    chain: OrphanChain, collector: Collector, clock: HostClock, failures: list[CheckpointFailure]
+    chain: OrphanChain,
+    collector: Collector,
+    runs: TimeIndex[BackupRun],
+    failures_by_run: dict[int, list[CheckpointFailure]],
 ) -> None:
     """Find the next backup that included the VM and whether it failed checkpointing."""
     if Kind.AVHYPERVVSS not in collector.kinds:
@@ -503,13 +537,10 @@ def _link_consequence(
             "checkpoint creation (43426) for this VM cannot be shown"
         )
         return
-    after = clock.utc(chain.cleanup.local_time)
+    after = chain.merge_failures[0].utc
     key = vm_key(chain.vm)
-    for run in collector.runs:
-        run_start = clock.utc(run.started)
-        if run_start is None or after is None or run_start <= after:
-            continue
-        run_failures = [f for f in failures if f.run is run and vm_key(f.vm) == key]
+    for run in runs.after(after):
+        run_failures = [f for f in failures_by_run.get(run.index, ()) if vm_key(f.vm) == key]
         mentioned = bool(run_failures) or any(
             _same_vm(chain.vm, VmRef(name=name, id=vm_id)) for name, vm_id in run.mentioned_vms
         )

@@ -199,7 +199,7 @@ def _alignment(clock: HostClock) -> TimeAlignment:
 def _run_summaries(facts: Facts) -> list[BackupRunSummary]:
     summaries = []
     for run in facts.runs:
-        skipped = [f.vm for f in facts.checkpoint_failures if f.run is run]
+        skipped = [f.vm for f in facts.failures_by_run.get(run.index, [])]
         summaries.append(
             BackupRunSummary(
                 index=run.index,

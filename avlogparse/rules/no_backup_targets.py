@@ -38,7 +38,7 @@ class NoBackupTargets(Rule):
             no_targets = run.no_targets
             if no_targets is None:
                 continue
-            skipped = [f for f in facts.checkpoint_failures if f.run is run]
+            skipped = facts.failures_by_run.get(run.index, [])
             names = ", ".join(f"'{f.vm.label()}'" for f in skipped) or "none listed"
             evidence = [facts.evidence(r, "run") for r in run.records if r.code == 43419][:1]
             evidence += [facts.evidence(f.record, "vm-skipped") for f in skipped]

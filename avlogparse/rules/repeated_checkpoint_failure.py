@@ -38,8 +38,9 @@ class RepeatedCheckpointFailure(Rule):
         failed_runs: dict[str, dict[int, CheckpointFailure]] = defaultdict(dict)
         for failure in facts.checkpoint_failures:
             failed_runs[vm_key(failure.vm)].setdefault(failure.run.index, failure)
+        mentioned = _mentions_by_run(facts)
         for key, by_run in failed_runs.items():
-            for streak in _streaks(facts, key, by_run):
+            for streak in _streaks(facts, key, by_run, mentioned):
                 if len(streak) < MIN_STREAK:
                     continue
                 first, last = streak[0], streak[-1]
@@ -56,22 +57,26 @@ class RepeatedCheckpointFailure(Rule):
                 )
 
 
+def _mentions_by_run(facts: Facts) -> dict[int, set[str]]:
+    """Identity keys of the VMs each run mentions (a name alone maps to the failing VM's key)."""
+    key_by_name = {(f.vm.name or "").casefold(): vm_key(f.vm) for f in facts.checkpoint_failures}
+    mentions: dict[int, set[str]] = {}
+    for run in facts.runs:
+        mentions[run.index] = {
+            vm_id or key_by_name.get((name or "").casefold(), f"name:{(name or '').casefold()}")
+            for name, vm_id in run.mentioned_vms
+        }
+    return mentions
+
+
 def _streaks(
-    facts: Facts, key: str, by_run: dict[int, CheckpointFailure]
+    facts: Facts, key: str, by_run: dict[int, CheckpointFailure], mentioned: dict[int, set[str]]
 ) -> list[list[CheckpointFailure]]:
     """Runs that mention the VM, split into streaks of failures."""
     streaks: list[list[CheckpointFailure]] = [[]]
     for run in facts.runs:
         if run.index in by_run:
             streaks[-1].append(by_run[run.index])
-        elif any(vm_key_of(name, vm_id, facts) == key for name, vm_id in run.mentioned_vms):
+        elif key in mentioned[run.index]:
             streaks.append([])
     return streaks
-
-
-def vm_key_of(name: str | None, vm_id: str | None, facts: Facts) -> str:
-    """The identity key of a mention, matching :func:`vm_key` of resolved VMs."""
-    failure_names = {(f.vm.name or "").casefold(): vm_key(f.vm) for f in facts.checkpoint_failures}
-    if vm_id is not None:
-        return vm_id
-    return failure_names.get((name or "").casefold(), f"name:{(name or '').casefold()}")
