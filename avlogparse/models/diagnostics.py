@@ -83,3 +83,48 @@ class ParseStats(BaseModel):
     def add(self, diagnostic: Diagnostic) -> None:
         """Record a diagnostic for this file."""
         self.diagnostics.append(diagnostic)
+
+
+MAX_DIAGNOSTICS_PER_CODE = 20
+
+
+class FileDiagnostics:
+    """A parser's diagnostics for one file, capped per code so bad input cannot flood a report.
+
+    Call :meth:`summarise` at the end: codes past the cap get one line with their total.
+    """
+
+    def __init__(self, path: str, stats: ParseStats) -> None:
+        self.path = path
+        self.stats = stats
+        self.counts: dict[str, int] = {}
+
+    def add(self, code: str, line: int | None, message: str, limit: str | None = None) -> None:
+        """Record a warning at ``line`` (kept only while under the cap for its code)."""
+        seen = self.counts.get(code, 0)
+        self.counts[code] = seen + 1
+        if seen < MAX_DIAGNOSTICS_PER_CODE:
+            self.stats.add(
+                Diagnostic(
+                    severity=DiagnosticSeverity.WARNING,
+                    code=code,
+                    message=message,
+                    path=self.path,
+                    line=line,
+                    limit=limit,
+                )
+            )
+
+    def summarise(self) -> None:
+        """One summary diagnostic per code that passed the cap."""
+        for code, count in self.counts.items():
+            if count > MAX_DIAGNOSTICS_PER_CODE:
+                self.stats.add(
+                    Diagnostic(
+                        severity=DiagnosticSeverity.WARNING,
+                        code=code,
+                        message=f"{count} in all; only the first {MAX_DIAGNOSTICS_PER_CODE} "
+                        "are listed",
+                        path=self.path,
+                    )
+                )

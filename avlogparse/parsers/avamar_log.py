@@ -25,7 +25,12 @@ from datetime import datetime
 from typing import Any, BinaryIO, Generic, TypeVar
 
 from avlogparse.limits import DEFAULT_LIMITS, Limits
-from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
+from avlogparse.models.diagnostics import (
+    Diagnostic,
+    DiagnosticSeverity,
+    FileDiagnostics,
+    ParseStats,
+)
 from avlogparse.models.records import AvamarLogRecord, LogLine, Source, TimeBasis, Unparsed
 from avlogparse.textio import LineStats, iter_lines
 
@@ -40,7 +45,6 @@ DEBUG_LINE = re.compile(
     r"(\d{4})/(\d\d)/(\d\d)-(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? \[([^\]]{0,128})\] ?(.*)",
     re.ASCII | re.DOTALL,
 )
-_MAX_DIAGNOSTICS_PER_CODE = 20
 
 ModelT = TypeVar("ModelT", bound=AvamarLogRecord)
 
@@ -58,42 +62,6 @@ class Detail(Generic[ModelT]):
     extract: Callable[[int, str], dict[str, Any]]
 
 
-class _Diagnostics:
-    """Per-file diagnostics, capped per code so a bad file cannot flood the report."""
-
-    def __init__(self, path: str, stats: ParseStats) -> None:
-        self.path = path
-        self.stats = stats
-        self.counts: dict[str, int] = {}
-
-    def add(self, code: str, line: int, message: str) -> None:
-        seen = self.counts.get(code, 0)
-        self.counts[code] = seen + 1
-        if seen < _MAX_DIAGNOSTICS_PER_CODE:
-            self.stats.add(
-                Diagnostic(
-                    severity=DiagnosticSeverity.WARNING,
-                    code=code,
-                    message=message,
-                    path=self.path,
-                    line=line,
-                )
-            )
-
-    def summarise(self) -> None:
-        for code, count in self.counts.items():
-            if count > _MAX_DIAGNOSTICS_PER_CODE:
-                self.stats.add(
-                    Diagnostic(
-                        severity=DiagnosticSeverity.WARNING,
-                        code=code,
-                        message=f"{count} lines in all; only the first "
-                        f"{_MAX_DIAGNOSTICS_PER_CODE} are listed",
-                        path=self.path,
-                    )
-                )
-
-
 def parse_avamar_log(
     stream: BinaryIO,
     path: str,
@@ -108,7 +76,7 @@ def parse_avamar_log(
     memory stays one record deep. ``stats`` is complete once the generator is exhausted.
     """
     line_stats = LineStats()
-    diagnostics = _Diagnostics(path, stats)
+    diagnostics = FileDiagnostics(path, stats)
     match_standard = STANDARD_LINE.match
     wanted = detail.wanted
     kind = source.value

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import BinaryIO, Literal, Protocol
+from typing import BinaryIO, Literal
 from xml.parsers import expat
 
 from avlogparse.limits import DEFAULT_LIMITS, Limits
-from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
+from avlogparse.models.diagnostics import FileDiagnostics, ParseStats
 from avlogparse.models.records import EventRecord, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
 from avlogparse.textio import detect_encoding
@@ -59,7 +59,6 @@ _MESSAGE_VM_ID = re.compile(
     re.ASCII,
 )
 _INT_FIELDS = {"Version": "version", "Level": "level", "Task": "task", "Opcode": "opcode"}
-_MAX_DIAGNOSTICS_PER_CODE = 20
 
 
 class _Refused(Exception):
@@ -159,22 +158,8 @@ def parse_event_xml(
     stream: BinaryIO, path: str, stats: ParseStats, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[EventRecord | Unparsed]:
     """Yield one :class:`EventRecord` (or :class:`Unparsed`) per ``<Event>`` in the stream."""
-    diagnostics: dict[str, int] = {}
-
-    def diagnose(code: str, line: int | None, message: str, limit: str | None = None) -> None:
-        seen = diagnostics.get(code, 0)
-        diagnostics[code] = seen + 1
-        if seen < _MAX_DIAGNOSTICS_PER_CODE:
-            stats.add(
-                Diagnostic(
-                    severity=DiagnosticSeverity.WARNING,
-                    code=code,
-                    message=message,
-                    path=path,
-                    line=line,
-                    limit=limit,
-                )
-            )
+    diagnostics = FileDiagnostics(path, stats)
+    diagnose = diagnostics.add
 
     head = stream.read(FEED_CHARS)
     encoding = detect_encoding(head)
@@ -276,9 +261,7 @@ def parse_event_xml(
         stats.event_records = records
         stats.unparsed_events = unparsed
         stats.non_event_lines = non_event
-        for code, count in diagnostics.items():
-            if count > _MAX_DIAGNOSTICS_PER_CODE:
-                diagnose(code, None, f"{count} in all; only the first are listed")
+        diagnostics.summarise()
 
 
 def _text_lines(text: str) -> int:
@@ -293,7 +276,7 @@ def _parse_event(
     path: str,
     line: int,
     limits: Limits,
-    diagnose: _Diagnose,
+    diagnose: Callable[..., None],
 ) -> EventRecord | Unparsed:
     builder = _EventBuilder(limits.max_xml_depth)
     parser = expat.ParserCreate(namespace_separator="}")
@@ -317,16 +300,8 @@ def _parse_event(
     return _record(builder, segment, path, line, diagnose)
 
 
-class _Diagnose(Protocol):
-    """Signature of the per-file diagnostic callback (for type checkers)."""
-
-    def __call__(
-        self, code: str, line: int | None, message: str, limit: str | None = None
-    ) -> None: ...
-
-
 def _record(
-    builder: _EventBuilder, segment: str, path: str, line: int, diagnose: _Diagnose
+    builder: _EventBuilder, segment: str, path: str, line: int, diagnose: Callable[..., None]
 ) -> EventRecord:
     fields = builder.fields
     event_id = _int(fields.get("EventID"))
