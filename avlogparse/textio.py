@@ -87,14 +87,14 @@ class LineStats:
     decode_fallback_lines: int = 0
 
 
-def iter_lines(
+def iter_line_batches(
     stream: BinaryIO, stats: LineStats, max_line_chars: int = 65_536
-) -> Iterator[tuple[str, bool]]:
-    """Yield ``(line, truncated)`` for every line of a binary stream, in order.
+) -> Iterator[tuple[list[str], frozenset[int]]]:
+    """Yield the lines of a binary stream in batches (one per chunk read), in order.
 
-    Reads 1 MiB chunks, so memory stays flat. A line longer than ``max_line_chars`` keeps its
-    prefix and is flagged; the rest of it is skipped. The caller numbers lines with
-    ``enumerate(..., 1)``.
+    Each batch comes with the indexes (within the batch) of lines cut to ``max_line_chars``:
+    an over-long line keeps its prefix and the rest of it is skipped. Reads 1 MiB chunks, so
+    memory stays flat; batches keep the per-line work of the caller to a bare ``for`` loop.
     """
     head = stream.read(CHUNK_BYTES)
     stats.bytes_read = len(head)
@@ -103,6 +103,7 @@ def iter_lines(
     texts = _decoded_chunks(stream, head[encoding.bom_length :], encoding, stats, max_line_chars)
     carry = ""
     skipping_rest_of_long_line = False
+    no_cuts: frozenset[int] = frozenset()
     for text, final in texts:
         text = carry + text
         if final:
@@ -113,23 +114,24 @@ def iter_lines(
                 # a CR at the end may be the first half of a CRLF: wait for the next chunk
                 cut = max(text.rfind("\n", 0, cut), text.rfind("\r", 0, cut))
             complete, carry = text[: cut + 1], text[cut + 1 :]
-        if complete:
-            lines = split_lines(complete)
-            if skipping_rest_of_long_line and lines:
-                lines = lines[1:]
-                skipping_rest_of_long_line = False
-            for line in lines:
-                if len(line) > max_line_chars:
-                    stats.truncated_lines += 1
-                    yield line[:max_line_chars], True
-                else:
-                    yield line, False
+        lines = split_lines(complete) if complete else []
+        if skipping_rest_of_long_line and lines:
+            del lines[0]
+            skipping_rest_of_long_line = False
+        cuts = no_cuts
+        if len(complete) > max_line_chars and max(map(len, lines), default=0) > max_line_chars:
+            cuts = frozenset(i for i, line in enumerate(lines) if len(line) > max_line_chars)
+            for index in cuts:
+                lines[index] = lines[index][:max_line_chars]
         if len(carry) > max_line_chars and not skipping_rest_of_long_line:
-            stats.truncated_lines += 1
-            yield carry[:max_line_chars], True
+            lines.append(carry[:max_line_chars])
+            cuts = cuts | {len(lines) - 1}
             skipping_rest_of_long_line = True
         if skipping_rest_of_long_line:
             carry = carry[-1:] if carry.endswith("\r") else ""
+        stats.truncated_lines += len(cuts)
+        if lines:
+            yield lines, cuts
 
 
 def _decoded_chunks(

@@ -32,14 +32,14 @@ from avlogparse.models.diagnostics import (
     ParseStats,
 )
 from avlogparse.models.records import AvamarLogRecord, LogLine, Source, TimeBasis, Unparsed
-from avlogparse.textio import LineStats, iter_lines
+from avlogparse.textio import LineStats, iter_line_batches
 
 STANDARD_LINE = re.compile(
     r"<?(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.\d{1,9})? +)?"
     r"([A-Za-z][A-Za-z0-9_.-]*)(?:\[(\d{1,10})(?::(\d{1,10}))?\])? +"
     r"(?:\[([^\]]{0,64})\] +)?"
-    r"([A-Za-z]+) *<(\d{4,5})>: ?(.*)",
-    re.ASCII | re.DOTALL,
+    r"([A-Za-z]+) *<(\d{4,5})>: ?",
+    re.ASCII,
 )
 DEBUG_LINE = re.compile(
     r"(\d{4})/(\d\d)/(\d\d)-(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? \[([^\]]{0,128})\] ?(.*)",
@@ -79,93 +79,98 @@ def parse_avamar_log(
     diagnostics = FileDiagnostics(path, stats)
     match_standard = STANDARD_LINE.match
     wanted = detail.wanted
+    max_continuation = limits.max_record_lines
     kind = source.value
-    # the message being collected: its fields in LogLine order, and its continuation lines
-    pending: list[Any] | None = None
+    make_line = tuple.__new__
+    codes: dict[str, int] = {}
+    # the message being collected (fields in LogLine order) and its continuation lines
+    pending: tuple[Any, ...] | None = None
     continuation: list[str] = []
     last_ts_text = ""
     last_ts: datetime | None = None
     records = blanks = unparsed = continued = 0
     number = 0
 
-    def flush() -> LogLine | ModelT:
-        assert pending is not None
-        pending[13] = tuple(continuation)
-        code = pending[8]
-        if code is not None and wanted(code, pending[9]):
-            fields = dict(zip(LogLine._fields, pending, strict=True))
-            fields.update(detail.extract(code, "\n".join((pending[9], *continuation))))
-            return detail.model(**fields)
-        return LogLine._make(pending)
+    def flush(fields: tuple[Any, ...]) -> LogLine | ModelT:
+        if continuation:
+            fields = (*fields[:13], tuple(continuation), fields[14])
+        code = fields[8]
+        if code is not None and wanted(code, fields[9]):
+            values = dict(zip(LogLine._fields, fields, strict=True))
+            values.update(detail.extract(code, "\n".join((fields[9], *continuation))))
+            return detail.model(**values)
+        return make_line(LogLine, fields)
 
     try:
-        for number, (text, truncated) in enumerate(
-            iter_lines(stream, line_stats, limits.max_line_bytes), 1
-        ):
-            if not text or text.isspace():
-                blanks += 1
+        for batch, cuts in iter_line_batches(stream, line_stats, limits.max_line_bytes):
+            batch_start = number
+            for text in batch:
+                number += 1
+                first = text[:1]
+                if first == " " or first == "\t" or not first:
+                    if not first or text.isspace():
+                        blanks += 1
+                        if pending is not None:
+                            yield flush(pending)
+                            pending = None
+                            continuation = []
+                        continue
+                    if pending is not None and len(continuation) < max_continuation:
+                        continuation.append(text)
+                        continued += 1
+                        continue
                 if pending is not None:
-                    yield flush()
+                    yield flush(pending)
                     pending = None
-                continue
-            first = text[0]
-            if (
-                (first == " " or first == "\t")
-                and pending is not None
-                and len(continuation) < limits.max_record_lines
-            ):
-                continuation.append(text)
-                continued += 1
-                continue
-            if pending is not None:
-                yield flush()
-                pending = None
-            match = match_standard(text)
-            if match is not None:
-                ts_text, component, pid, tid, thread, level, code_text, message = match.groups()
-                time_basis: TimeBasis
-                if ts_text is None:
-                    time_basis = "host-local-inherited" if last_ts is not None else "none"
-                else:
-                    if ts_text != last_ts_text:
-                        last_ts_text = ts_text
-                        last_ts = _local_time(ts_text)
-                        if last_ts is None:
-                            diagnostics.add(
-                                "timestamp-invalid", number, f"invalid timestamp {ts_text!r}"
-                            )
-                    time_basis = "host-local" if last_ts is not None else "none"
-                if tid is not None and thread is None:
-                    thread = tid
-                pending = [
-                    source, path, number, last_ts, time_basis, text, component, level,
-                    int(code_text), message, None if pid is None else int(pid), thread,
-                    "standard", (), truncated,
-                ]  # fmt: skip
-                continuation = []
-                records += 1
-                continue
-            debug = DEBUG_LINE.match(text) if text[4:5] == "/" else None
-            if debug is not None:
-                debug_time = _debug_time(debug.groups()[:7])
-                pending = [
-                    source, path, number, debug_time,
-                    "host-local" if debug_time is not None else "none", text, None, None,
-                    None, debug.group(9), None, debug.group(8), "debug", (), truncated,
-                ]  # fmt: skip
-                continuation = []
-                records += 1
-                continue
-            unparsed += 1
-            yield Unparsed(
-                kind=kind,
-                path=path,
-                line=number,
-                raw=text,
-                reason="line fits no known Avamar log layout",
-            )
+                    continuation = []
+                truncated = bool(cuts) and (number - batch_start - 1) in cuts
+                match = match_standard(text)
+                if match is not None:
+                    ts_text, component, pid, tid, thread, level, code_text = match.groups()
+                    time_basis: TimeBasis
+                    if ts_text is None:
+                        time_basis = "host-local-inherited" if last_ts is not None else "none"
+                    else:
+                        if ts_text != last_ts_text:
+                            last_ts_text = ts_text
+                            last_ts = _local_time(ts_text)
+                            if last_ts is None:
+                                diagnostics.add(
+                                    "timestamp-invalid", number, f"invalid timestamp {ts_text!r}"
+                                )
+                        time_basis = "host-local" if last_ts is not None else "none"
+                    code = codes.get(code_text)
+                    if code is None:
+                        code = codes[code_text] = int(code_text)
+                    if tid is not None and thread is None:
+                        thread = tid
+                    pending = (
+                        source, path, number, last_ts, time_basis, text, component, level,
+                        code, text[match.end() :], None if pid is None else int(pid), thread,
+                        "standard", (), truncated,
+                    )  # fmt: skip
+                    records += 1
+                    continue
+                debug = DEBUG_LINE.match(text) if text[4:5] == "/" else None
+                if debug is not None:
+                    debug_time = _debug_time(debug.groups()[:7])
+                    pending = (
+                        source, path, number, debug_time,
+                        "host-local" if debug_time is not None else "none", text, None, None,
+                        None, debug.group(9), None, debug.group(8), "debug", (), truncated,
+                    )  # fmt: skip
+                    records += 1
+                    continue
+                unparsed += 1
+                yield Unparsed(
+                    kind=kind,
+                    path=path,
+                    line=number,
+                    raw=text,
+                    reason="line fits no known Avamar log layout",
+                )
         if pending is not None:
-            yield flush()
+            yield flush(pending)
             pending = None
     finally:
         diagnostics.summarise()

@@ -232,3 +232,10 @@ def test_crlf_split_across_chunk_boundary(monkeypatch: pytest.MonkeyPatch) -> No
     records, stats = parse(text)
     assert [r.message for r in records] == ["a", "bb", "c\u00e9"]
     assert stats.lines_total == 3
+
+
+def test_continuation_lines_stay_with_their_own_record() -> None:
+    records, _ = parse(
+        "avtar Info <0000>: a\n  a1\n\navtar Info <0000>: b\navtar Info <0000>: c\n  c1\n"
+    )
+    assert [r.continuation for r in records] == [("  a1",), (), ("  c1",)]
