@@ -198,9 +198,6 @@ MESSAGE_CODES: dict[int, MessageCode] = {
 }
 """Every known Avamar message code; unknown codes still parse, with code and message only."""
 
-PLUGIN_DETAIL_CODES = frozenset({43419, 43420, 43426})
-"""Codes whose message carries fields the avhypervvss parser extracts."""
-
 HYPERV_EVENTS: dict[int, EventKind] = {
     entry.event_id: entry
     for entry in (

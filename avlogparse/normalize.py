@@ -54,8 +54,3 @@ def parse_hresult(text: str | None) -> int | None:
         return value if value <= 0xFFFFFFFF else None
     found = _HRESULT_IN_TEXT.search(text)
     return int(found.group(1), 16) if found else None
-
-
-def hresult_win32_code(value: int) -> int | None:
-    """The Win32 error inside a FACILITY_WIN32 HRESULT (``0x8007xxxx``), else None."""
-    return value & 0xFFFF if (value >> 16) == 0x8007 else None
