@@ -100,9 +100,13 @@ def analyze(
         collector.add_file(member.kind, parsed)
         inputs.append(_input_file(parsed.stats, member.size))
         diagnostics.extend(parsed.stats.diagnostics)
-    read_paths = {i.path for i in inputs}
+    read_paths = {i.path: i for i in inputs}
     for status in bundle.inventory:
-        if status.path not in read_paths and status.status != "read":
+        partial = status.reason is not None and status.reason.startswith("partial")
+        if status.path in read_paths and partial:
+            read_paths[status.path].complete = False
+            read_paths[status.path].reason = status.reason
+        elif status.path not in read_paths and status.status != "read":
             inputs.append(
                 InputFile(
                     path=status.path,

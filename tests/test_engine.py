@@ -128,3 +128,14 @@ def test_rules_catalog(capsys: pytest.CaptureFixture[str]) -> None:
     catalog = json.loads(capsys.readouterr().out)
     assert {r["id"] for r in catalog} == {r.id for r in avlogparse.ALL_RULES}
     assert all(r["description"] and r["severity"] and r["title"] for r in catalog)
+
+
+def test_member_read_only_in_part_makes_the_report_incomplete(tmp_path: Path) -> None:
+    import gzip
+
+    data = (CHAIN / "avhypervvss.log").read_bytes() * 50
+    (tmp_path / "avhypervvss.log.gz").write_bytes(gzip.compress(data))
+    report = avlogparse.analyze(tmp_path, limits=avlogparse.Limits(max_total_bytes=len(data) // 2))
+    [read] = [i for i in report.inputs if i.kind == "avhypervvss"]
+    assert not read.complete and (read.reason or "").startswith("partial")
+    assert not report.complete
