@@ -1,43 +1,88 @@
-"""Parser for Windows event logs exported as XML (Hyper-V-VMMS and any other channel).
+"""Parser for Windows event logs exported as XML (Hyper-V-VMMS, Worker and any other channel).
 
-Accepted shapes (``shared/domain.md`` §4): an ``<Events>`` root (Event Viewer "Save as
-XML", python-evtx), bare concatenated ``<Event>`` elements (``wevtutil qe /f:xml``,
+Accepted shapes (``shared/domain.md`` §4): an ``<Events>`` root (Event Viewer "Save as XML",
+python-evtx), bare concatenated ``<Event>`` elements (``wevtutil qe /f:xml``,
 ``Get-WinEvent .ToXml()``), Rust ``evtx_dump`` output (a ``Record N`` line and an XML
 declaration before every event); with or without declaration and RenderingInfo; single or
-double quotes; UTF-8 with or without BOM, UTF-16 LE/BE (a declaration that lies about the
-encoding is ignored: the bytes decide).
+double quotes; pretty-printed or single-line; UTF-8 with or without BOM, UTF-16 LE/BE (a
+declaration that lies about the encoding is ignored: the BOM and the bytes decide).
 
-How: the text is cut into ``<Event …>…</Event>`` segments with plain string searches, and
-each segment is parsed on its own by a fresh ``pyexpat`` parser. So one broken event costs
-one event (it becomes :class:`Unparsed` and parsing resumes at the next ``<Event``), the
-start line of every event is exact, the whole document is never held in memory, and a DTD
-can never apply: declarations outside events are ignored, and entities other than the five
-predefined ones are undefined inside an event (billion laughs and XXE fail in microseconds,
-reading nothing). Handlers refuse any DOCTYPE or entity declaration as a second lock.
+How (``shared/reliability-notes.md`` §2.2): the bytes are decoded here (invalid bytes become
+U+FFFD, never an error), re-encoded as UTF-8 into a rolling buffer and fed to one
+``pyexpat`` parser in 64 KiB slices, inside a synthetic root element, so that bare
+concatenated events are well-formed and a DOCTYPE can only be a syntax error. XML
+declarations between events are blanked (same length, newlines kept) before they are fed,
+so byte offsets and line numbers stay those of the file: ``EventRecord.line`` is the line of
+``<Event``, and ``raw`` is the event's text sliced from the buffer. Elements are selected by
+local name, so events in any namespace, or none, are read.
+
+One broken event costs one event: on a syntax error the events completed before it are kept,
+the broken one becomes :class:`Unparsed` (line of its start, its text capped at 4 KiB, the
+expat message), and a fresh parser resumes at the next ``<Event``. End of input inside an
+event gives the same plus an ``xml-truncated`` diagnostic. DOCTYPE and ENTITY declarations
+give ``dtd-forbidden`` (and are refused by handlers as a second lock); entities other than
+the five predefined ones are undefined, so billion laughs and XXE end in microseconds with
+nothing read. ``max_event_bytes`` (counted in UTF-8 bytes of the decoded text) and
+``max_xml_depth`` give ``limit-exceeded``.
+
+Fields: System values as typed fields; ``data`` from EventData (``<Data Name='x'>`` → ``x``,
+unnamed ``Data0``, ``Data1`` …, ``<Binary>`` → ``Binary``) or UserData (the children of the
+wrapper element by local name); whitespace-only values (Rust ``evtx_dump`` renders empty
+elements as ``<X>\\n  </X>``) become ``""``. ``timestamp`` is aware UTC, truncated to
+microseconds; years outside 1970 to 2999 (zero FILETIMEs, year 0, 9999) give ``None`` and
+``timestamp-invalid``. For Hyper-V providers ``vm_name``, ``vm_id`` and ``hresult`` are taken
+from the data (``VmName``/``Parameter0``, ``VmId``/``Parameter1``, ``ErrorCode``, then a
+``%%n`` insertion with the failure bit set) and then from the message.
 
 Typical content (one line per event in an Event Viewer export)::
 
     <Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Hyper-V-VMMS' Guid='{6066F867-7CA1-4418-85FD-36E3F9C0600C}'/><EventID>19100</EventID>…</System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'><VmName>DDR-Dev2</VmName><VmId>…</VmId>…</VmlEventLog></UserData></Event>
+
+Examples:
+    >>> import io
+    >>> from avlogparse.models.diagnostics import ParseStats
+    >>> text = (b"Record 7\\n<Event><System><Provider Name='Microsoft-Windows-Hyper-V-VMMS'/>"
+    ...         b"<EventID>19100</EventID><TimeCreated SystemTime='2019-05-09T15:35:02.2356205Z'/>"
+    ...         b"</System><UserData><VmlEventLog><VmName>DDR-Dev2</VmName>"
+    ...         b"<ErrorCode>0x8007052f</ErrorCode></VmlEventLog></UserData></Event>\\n")
+    >>> stats = ParseStats(path="vmms.xml", kind="event-xml")
+    >>> [event] = parse_event_xml(io.BytesIO(text), "vmms.xml", stats)
+    >>> event.line, event.event_id, event.vm_name, event.hresult_hex, event.timestamp.isoformat()
+    (2, 19100, 'DDR-Dev2', '0x8007052F', '2019-05-09T15:35:02.235620+00:00')
+    >>> stats.event_records, stats.non_event_lines
+    (1, 1)
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, NoReturn, TypeVar
 from xml.parsers import expat
 
 from avlogparse.limits import DEFAULT_LIMITS, Limits
-from avlogparse.models.diagnostics import FileDiagnostics, ParseStats
+from avlogparse.models.diagnostics import (
+    Diagnostic,
+    DiagnosticSeverity,
+    FileDiagnostics,
+    ParseStats,
+)
 from avlogparse.models.records import EventRecord, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
 from avlogparse.textio import detect_encoding
 
-FEED_CHARS = 1 << 16
+READ_BYTES = 1 << 18
+"""Bytes read from the stream at a time."""
+FEED_BYTES = 1 << 16
+"""Bytes handed to expat at a time: larger feeds are quadratic in expat 2.5 (perf-notes)."""
 RAW_CAP = 4096
-LEVEL_NAMES = {
+"""Bytes of a broken event kept in :attr:`Unparsed.raw`."""
+MIN_YEAR = 1970
+MAX_YEAR = 2999
+LEVEL_NAMES: dict[int, str] = {
     0: "LogAlways",
     1: "Critical",
     2: "Error",
@@ -46,382 +91,971 @@ LEVEL_NAMES = {
     5: "Verbose",
 }
 
-_EVENT_START = re.compile(r"<Event[\s>/]")
-_EVENT_END = "</Event>"
+_ROOT = b"<avlogparse-root>"
+_UTC = timezone.utc
+_EVENT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?Event[\s/>]")
+_EVENT_START_AT_EOF = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?Event(?:[\s/>]|\Z)")
+_EVENT_TAG = re.compile(
+    rb"<(?:(/)(?:[A-Za-z_][\w.-]{0,40}:)?Event\s*>|(?:[A-Za-z_][\w.-]{0,40}:)?Event[\s/>])"
+)
+_DTD_MARKUP = (b"<!DOCTYPE", b"<!ENTITY", b"<!ELEMENT", b"<!ATTLIST", b"<!NOTATION")
+_DECL_TAIL = frozenset(b" \t\r\n?")
+_DECLARED_ENCODING = re.compile(
+    rb"\s*<\?xml\s[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]{0,39})[\"']"
+)
+_NOT_NEWLINE = re.compile(rb"[^\r\n]")
 _SYSTEM_TIME = re.compile(
-    r"\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?\s*(Z|[+-]\d\d:?\d\d)?\s*",
+    r"\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{0,9}))?\s*(Z|[+-]\d\d:?\d\d)?\s*",
     re.ASCII,
 )
-_MESSAGE_VM_NAME = re.compile(r"'([^'\r\n]{1,256})'")
+_MESSAGE_VM_NAME = re.compile(r"\s*'([^'\r\n]{1,256})'")
 _MESSAGE_VM_ID = re.compile(
     r"\((?:Virtual machine ID|VMID) \{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
     r"[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?\)",
     re.ASCII,
 )
-_INT_FIELDS = {"Version": "version", "Level": "level", "Task": "task", "Opcode": "opcode"}
+_SIGNED_DECIMAL = re.compile(r"\s*-?\d{1,10}\s*", re.ASCII)
+
+_EMPTY: dict[str, str] = {}
+
+_Attrs = dict[str, str]
+_V = TypeVar("_V")
+_DataKind = Literal["EventData", "UserData"] | None
+# (start, start line, </Event> position, end line, Event's expanded name, System attributes
+#  and texts by expanded element name, data, data kind, RenderingInfo texts, Culture)
+_Done = tuple[
+    int, int, int, int, str, dict[str, _Attrs], dict[str, str], dict[str, str], _DataKind,
+    dict[str, str], str | None,
+]  # fmt: skip
 
 
-class _Refused(Exception):
-    """Raised from expat handlers to stop on a forbidden construct."""
-
-
-class _EventBuilder:
-    """Collects one event's fields from expat callbacks (local names; namespaces ignored)."""
-
-    def __init__(self, max_depth: int) -> None:
-        self.max_depth = max_depth
-        self.stack: list[str] = []
-        self.fields: dict[str, object] = {}
-        self.data: dict[str, str] = {}
-        self.data_kind: Literal["EventData", "UserData"] | None = None
-        self.text: list[str] = []
-        self.wrapper_depth = 0
-        self.positional = 0
-        self.data_name: str | None = None
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name.rpartition("}")[2]
-        stack = self.stack
-        stack.append(local)
-        if len(stack) > self.max_depth:
-            raise _Refused(f"elements nested deeper than {self.max_depth}")
-        self.text = []
-        parent = stack[-2] if len(stack) > 1 else ""
-        fields = self.fields
-        if parent == "System":
-            if local == "Provider":
-                fields["provider"] = attrs.get("Name")
-                fields["provider_guid"] = attrs.get("Guid")
-                fields["event_source_name"] = attrs.get("EventSourceName")
-            elif local == "EventID":
-                fields["qualifiers"] = attrs.get("Qualifiers")
-            elif local == "TimeCreated":
-                fields["system_time"] = attrs.get("SystemTime")
-            elif local == "Correlation":
-                fields["activity_id"] = attrs.get("ActivityID")
-                fields["related_activity_id"] = attrs.get("RelatedActivityID")
-            elif local == "Execution":
-                fields["process_id"] = attrs.get("ProcessID")
-                fields["thread_id"] = attrs.get("ThreadID")
-            elif local == "Security":
-                fields["user_sid"] = attrs.get("UserID")
-        elif local == "EventData" and parent == "Event":
-            self.data_kind = "EventData"
-        elif local == "UserData" and parent == "Event":
-            self.data_kind = "UserData"
-        elif parent == "RenderingInfo" or local == "RenderingInfo":
-            if local == "RenderingInfo":
-                fields["rendering_culture"] = attrs.get("Culture")
-        elif self.data_kind == "EventData" and local in ("Data", "Binary"):
-            self.data_name = attrs.get("Name") or (
-                "Binary" if local == "Binary" else f"Data{self.positional}"
-            )
-            if local == "Data" and not attrs.get("Name"):
-                self.positional += 1
-        elif self.data_kind == "UserData" and "UserData" in stack:
-            depth = len(stack) - stack.index("UserData") - 1
-            if depth == 2:
-                self.data_name = local
-
-    def end(self, name: str) -> None:
-        local = self.stack.pop()
-        value = "".join(self.text)
-        self.text = []
-        parent = self.stack[-1] if self.stack else ""
-        if parent == "System":
-            if local in ("EventID", "EventRecordID", "Channel", "Computer", "Keywords"):
-                self.fields[local] = value.strip()
-            elif local in _INT_FIELDS:
-                self.fields[_INT_FIELDS[local]] = value.strip()
-        elif parent == "RenderingInfo":
-            if local in ("Message", "Level", "Task"):
-                self.fields["rendering_" + local.lower()] = value
-        elif self.data_name is not None and local != "EventData":
-            self.data[self.data_name] = value
-            self.data_name = None
-
-    def chars(self, text: str) -> None:
-        self.text.append(text)
-
-
-def _refuse(*_: object) -> None:
-    raise _Refused("DTD or entity declaration")
-
-
-def _refuse_external(
-    context: str, base: str | None, system_id: str | None, public_id: str | None
-) -> int:
-    raise _Refused(f"external entity reference {system_id!r}")
+class _Stop(Exception):
+    """Raised from an expat handler: a forbidden construct, a limit, or an unclosed event."""
 
 
 def parse_event_xml(
     stream: BinaryIO, path: str, stats: ParseStats, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[EventRecord | Unparsed]:
-    """Yield one :class:`EventRecord` (or :class:`Unparsed`) per ``<Event>`` in the stream."""
-    diagnostics = FileDiagnostics(path, stats)
-    diagnose = diagnostics.add
+    """Yield one :class:`EventRecord` or :class:`Unparsed` per ``<Event>`` in the stream.
 
-    head = stream.read(FEED_CHARS)
-    encoding = detect_encoding(head)
-    stats.encoding = encoding.name
-    decoder = codecs.getincrementaldecoder(encoding.name)("replace")
+    A generator with flat memory (a 256 KiB read buffer plus at most one event). ``stats``
+    is complete once the generator is exhausted or closed: ``events_seen ==
+    event_records + unparsed_events`` always holds. Never raises on any input bytes; an
+    unexpected exception (a bug) ends the file with an ``internal-error`` diagnostic.
+    """
+    diagnostics = FileDiagnostics(path, stats)
+    try:
+        yield from _parse(stream, path, stats, limits, diagnostics)
+    except Exception as error:  # the per-file safety net; tests assert it never fires
+        stats.complete = False
+        stats.add(
+            Diagnostic(
+                severity=DiagnosticSeverity.ERROR,
+                code="internal-error",
+                message=f"{type(error).__name__}: {error}",
+                path=path,
+                detail="".join(traceback.format_exception(error)),
+            )
+        )
+    finally:
+        diagnostics.summarise()
+
+
+def _parse(
+    stream: BinaryIO, path: str, stats: ParseStats, limits: Limits, diagnostics: FileDiagnostics
+) -> Iterator[EventRecord | Unparsed]:
+    """The parse proper; see the module docstring. Positions are byte offsets in the
+    UTF-8 re-encoded text (after the BOM), "global" as opposed to offsets in ``buf``."""
+    diagnose = diagnostics.add
+    max_depth = limits.max_xml_depth
+    max_event = limits.max_event_bytes
+
+    # ---- decoding into the rolling buffer ------------------------------------------------
+    head = stream.read(READ_BYTES)
     bytes_read = len(head)
-    buffer = decoder.decode(head[encoding.bom_length :])
-    pos = 0  # everything before pos is accounted for
-    line = 1  # line number at buffer[pos]
+    encoding, bom_length = _choose_encoding(head)
+    stats.encoding = encoding
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    eof = not head
+    text = decoder.decode(head[bom_length:], eof)
+    replaced = "\ufffd" in text
+    if replaced:
+        diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
+    buf = text.encode("utf-8", "replace")
+    bs = 0  # global position of buf[0]
+    be = len(buf)  # global position of the end of buf
+
+    # ---- accounting ----------------------------------------------------------------------
     records = unparsed = non_event = 0
-    eof = False
-    search_event = _EVENT_START.search
+    acct = 0  # everything before acct is accounted for (events or non-event lines)
+    acct_line = 1  # line number at acct
+    last_counted = 0  # last line counted as a non-event line (a line counts once)
+    complete = True
+    finished = False
+
+    # ---- parser state (read and written by the handlers) ---------------------------------
+    # One pair of handlers per place in the document (outside events, directly in <Event>,
+    # in System, EventData, UserData, RenderingInfo, another section); entering or leaving
+    # a section swaps the pair, so each element costs a few bytecodes.
+    texts: list[str] = []  # character data since the last start tag (buffer_text)
+    done: list[_Done] = []
+    names: dict[str, str] = {}  # expanded name -> local name
+    parser = expat.ParserCreate("utf-8", namespace_separator="}")
+    base = 0  # global = parser byte index + base
+    line_base = 0  # file line = parser line + line_base
+    parser_start = 0
+    depth = -1  # elements open below the synthetic root
+    sec_depth = 0  # depth of the open section element (System, EventData …)
+    ev_name = ""
+    ev_start = -1  # global position of the open <Event>, -1 outside events
+    ev_line = 0
+    data_key: str | None = None
+    positional = 0
+    sys_attrs: dict[str, _Attrs] = {}
+    sys_text: dict[str, str] = {}
+    data: dict[str, str] = {}
+    render: dict[str, str] = {}
+    data_kind: _DataKind = None
+    culture: str | None = None
+    stop: tuple[str, int, int, str] = ("", 0, 0, "")  # kind, position, line, message
+
+    # ---- feeding state -------------------------------------------------------------------
+    fed = 0  # global position fed to the current parser
+    decl_from = 0  # no unhandled "<?xml" starts before this
+    scanning = False  # looking for the next "<Event" after an error
+    scan_from = 0
+    scan_counts_text = True  # whether the text skipped while scanning is non-event text
+
+    def learn(name: str) -> str:
+        local = name.rpartition("}")[2]
+        if len(names) < 4096:
+            names[name] = local
+        return local
+
+    def halt(kind: str) -> NoReturn:
+        nonlocal stop
+        stop = (kind, parser.CurrentByteIndex + base, parser.CurrentLineNumber + line_base, "")
+        raise _Stop
+
+    def start_out(name: str, attrs: _Attrs) -> None:
+        """Outside events: wait for an ``Event`` element in any namespace."""
+        nonlocal depth, ev_name, ev_start, ev_line, data_kind, culture, positional
+        depth += 1
+        if (names.get(name) or learn(name)) == "Event":
+            ev_name = name
+            ev_start = parser.CurrentByteIndex + base
+            ev_line = parser.CurrentLineNumber + line_base
+            data_kind = culture = None
+            positional = 0
+            del texts[:]
+            parser.StartElementHandler = start_event
+            parser.EndElementHandler = end_event
+        if depth > max_depth:
+            halt("depth")
+
+    def end_out(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def start_event(name: str, attrs: _Attrs) -> None:
+        """A child of ``<Event>``: pick the handlers of its section."""
+        nonlocal depth, sec_depth, data_kind, culture
+        depth += 1
+        if texts:
+            del texts[:]
+        if name == ev_name:
+            halt("nested")
+        sec_depth = depth
+        local = names.get(name) or learn(name)
+        if local == "System":
+            parser.StartElementHandler = start_system
+            parser.EndElementHandler = end_system
+        elif local == "EventData":
+            data_kind = "EventData"
+            parser.StartElementHandler = start_event_data
+            parser.EndElementHandler = end_event_data
+        elif local == "UserData":
+            data_kind = "UserData"
+            parser.StartElementHandler = start_user_data
+            parser.EndElementHandler = end_user_data
+        elif local == "RenderingInfo":
+            culture = attrs.get("Culture") if attrs else None
+            parser.StartElementHandler = start_rendering
+            parser.EndElementHandler = end_rendering
+        else:
+            parser.StartElementHandler = start_other
+            parser.EndElementHandler = end_other
+        if depth > max_depth:
+            halt("depth")
+
+    def end_event(name: str) -> None:
+        """``</Event>``: hand the collected fields to the feed loop."""
+        nonlocal depth, ev_start, sys_attrs, sys_text, data, render
+        done.append(
+            (
+                ev_start, ev_line, parser.CurrentByteIndex + base,
+                parser.CurrentLineNumber + line_base, ev_name, sys_attrs, sys_text, data,
+                data_kind, render, culture,
+            )
+        )  # fmt: skip
+        ev_start = -1
+        sys_attrs, sys_text, data, render = {}, {}, {}, {}
+        parser.StartElementHandler = start_out
+        parser.EndElementHandler = end_out
+        depth -= 1
+
+    def back_to_event() -> None:
+        parser.StartElementHandler = start_event
+        parser.EndElementHandler = end_event
+
+    # System and RenderingInfo values are keyed by expanded name (the record builder looks
+    # them up in the event's namespace): no local-name lookup on the hottest elements
+    def start_system(name: str, attrs: _Attrs) -> None:
+        nonlocal depth
+        depth += 1
+        if texts:
+            del texts[:]
+        if attrs:
+            sys_attrs[name] = attrs
+        if name == ev_name:
+            halt("nested")
+        if depth > max_depth:
+            halt("depth")
+
+    def end_system(name: str) -> None:
+        nonlocal depth
+        if depth == sec_depth:
+            back_to_event()
+        elif texts:
+            sys_text[name] = "".join(texts)
+            del texts[:]
+        depth -= 1
+
+    def start_event_data(name: str, attrs: _Attrs) -> None:
+        nonlocal depth, data_key, positional
+        depth += 1
+        if texts:
+            del texts[:]
+        if name == ev_name:
+            halt("nested")
+        if depth == sec_depth + 1:
+            key = attrs.get("Name") if attrs else None
+            if not key:
+                key = names.get(name) or learn(name)
+                if key == "Data":
+                    key = f"Data{positional}"
+                    positional += 1
+            data_key = _unique(key, data) if key in data else key
+        elif depth > max_depth:
+            halt("depth")
+
+    def end_event_data(name: str) -> None:
+        nonlocal depth, data_key
+        if depth == sec_depth:
+            back_to_event()
+        elif data_key is not None and depth == sec_depth + 1:
+            if texts:
+                value = "".join(texts)
+                del texts[:]
+                data[data_key] = "" if value.isspace() else value
+            else:
+                data[data_key] = ""
+            data_key = None
+        depth -= 1
+
+    def start_user_data(name: str, attrs: _Attrs) -> None:
+        nonlocal depth, data_key
+        depth += 1
+        if texts:
+            del texts[:]
+        if name == ev_name:
+            halt("nested")
+        if depth == sec_depth + 2:  # a child of the wrapper (VmlEventLog …)
+            key = names.get(name) or learn(name)
+            data_key = _unique(key, data) if key in data else key
+        elif depth > max_depth:
+            halt("depth")
+
+    def end_user_data(name: str) -> None:
+        nonlocal depth, data_key
+        if depth == sec_depth:
+            back_to_event()
+        elif data_key is not None and depth == sec_depth + 2:
+            if texts:
+                value = "".join(texts)
+                del texts[:]
+                data[data_key] = "" if value.isspace() else value
+            else:
+                data[data_key] = ""
+            data_key = None
+        depth -= 1
+
+    def start_rendering(name: str, attrs: _Attrs) -> None:
+        nonlocal depth
+        depth += 1
+        if texts:
+            del texts[:]
+        if name == ev_name:
+            halt("nested")
+        if depth > max_depth:
+            halt("depth")
+
+    def end_rendering(name: str) -> None:
+        nonlocal depth
+        if depth == sec_depth:
+            back_to_event()
+        elif texts:
+            render[name] = "".join(texts)
+            del texts[:]
+        depth -= 1
+
+    def start_other(name: str, attrs: _Attrs) -> None:
+        nonlocal depth
+        depth += 1
+        if name == ev_name:
+            halt("nested")
+        if depth > max_depth:
+            halt("depth")
+
+    def end_other(name: str) -> None:
+        nonlocal depth
+        if depth == sec_depth:
+            back_to_event()
+        depth -= 1
+
+    def refuse(*_: object) -> NoReturn:
+        halt("dtd")
+
+    def new_parser(at: int, line: int) -> None:
+        """A fresh parser whose input starts at global position ``at`` (line ``line``)."""
+        nonlocal parser, base, line_base, parser_start, depth, ev_start
+        nonlocal data_key, sys_attrs, sys_text, data, render, fed, decl_from, scanning
+        made = expat.ParserCreate("utf-8", namespace_separator="}")
+        made.buffer_text = True
+        made.StartElementHandler = start_out
+        made.EndElementHandler = end_out
+        made.CharacterDataHandler = texts.append
+        made.StartDoctypeDeclHandler = refuse
+        made.EntityDeclHandler = refuse
+        made.UnparsedEntityDeclHandler = refuse
+        made.ExternalEntityRefHandler = refuse
+        parser = made
+        base = at - len(_ROOT)
+        line_base = line - 1
+        parser_start = fed = decl_from = at
+        depth = -1
+        ev_start = -1
+        data_key = None
+        sys_attrs, sys_text, data, render = {}, {}, {}, {}
+        del texts[:]
+        scanning = False
+        made.Parse(_ROOT, False)
+
+    def read_more() -> None:
+        """Read, decode and append one chunk; drop what lies before ``acct``."""
+        nonlocal buf, bs, be, eof, bytes_read, replaced
+        chunk = stream.read(READ_BYTES)
+        bytes_read += len(chunk)
+        eof = not chunk
+        decoded = decoder.decode(chunk, eof)
+        if not replaced and "\ufffd" in decoded:
+            replaced = True
+            diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
+        keep = acct - bs
+        buf = (buf[keep:] if keep else buf) + decoded.encode("utf-8", "replace")
+        bs = acct
+        be = bs + len(buf)
+
+    def safe_cut(position: int) -> int:
+        """``position``, moved back one byte if it would split a CRLF."""
+        at = position - bs
+        if 0 < at < len(buf) and buf[at - 1] == 13 and buf[at] == 10:
+            return position - 1
+        return position
+
+    def advance(to: int, count_text: bool) -> None:
+        """Account for the text up to ``to`` (as non-event lines when ``count_text``)."""
+        nonlocal acct, acct_line, non_event, last_counted
+        if to <= acct:
+            return
+        region = buf[acct - bs : to - bs]
+        if count_text and not region.isspace():
+            counted, last_counted = _text_lines(region, acct_line, last_counted)
+            non_event += counted
+        acct_line += _line_breaks(region)
+        acct = to
+
+    def drain() -> Iterator[EventRecord | Unparsed]:
+        """Turn the events completed by the last feed into records."""
+        nonlocal acct, acct_line, records, unparsed, non_event, last_counted
+        for item in done:
+            begin = item[0]
+            finish = buf.find(b">", item[2] - bs) + 1 + bs
+            if begin > acct:
+                gap = buf[acct - bs : begin - bs]
+                if not gap.isspace():
+                    counted, last_counted = _text_lines(gap, acct_line, last_counted)
+                    non_event += counted
+            acct = finish
+            acct_line = item[3]
+            if finish - begin > max_event:
+                unparsed += 1
+                diagnose(
+                    "limit-exceeded", item[1],
+                    f"event of {finish - begin} bytes exceeds max_event_bytes={max_event}",
+                    "max_event_bytes",
+                )  # fmt: skip
+                yield Unparsed(
+                    kind="event-xml", path=path, line=item[1],
+                    raw=buf[begin - bs : begin - bs + RAW_CAP].decode("utf-8", "ignore"),
+                    reason=f"event larger than max_event_bytes ({max_event})",
+                )  # fmt: skip
+                continue
+            records += 1
+            yield _record(item, buf[begin - bs : finish - bs].decode("utf-8", "replace"), path,
+                          diagnostics, caches)  # fmt: skip
+        del done[:]
+
+    def broken(
+        begin: int, line: int, position: int, reason: str, resync_at: int | None = None
+    ) -> Iterator[Unparsed]:
+        """Yield the broken event starting at ``begin``, then resume after it."""
+        nonlocal acct, acct_line, unparsed, scanning, scan_from, scan_counts_text
+        advance(begin, True)
+        acct_line = line
+        while be < begin + RAW_CAP and not eof:
+            read_more()
+        window_end = min(be, begin + RAW_CAP)
+        span_end: int | None = resync_at
+        restart = resync_at
+        if resync_at is None:
+            # from the last tag opened before the error: the event's own end tag, or the
+            # next event's start (which may be what broke this one)
+            search_from = buf.rfind(b"<", begin + 1 - bs, position + 1 - bs)
+            search_from = search_from + bs if search_from >= 0 else max(position, begin + 1)
+            other = _EVENT_START.search(buf, begin + 1 - bs, search_from - bs)
+            if other is not None:  # another event began before the error: resume there
+                span_end = restart = other.start() + bs
+            elif (found := _EVENT_TAG.search(buf, search_from - bs, window_end - bs)) is not None:
+                span_end = found.end() + bs if found.group(1) else found.start() + bs
+                restart = None if found.group(1) else span_end
+            search_from = max(search_from, begin + 1)
+        raw_end = min(span_end if span_end is not None else window_end, begin + RAW_CAP)
+        raw = buf[begin - bs : raw_end - bs]
+        if restart is not None:  # ends where the next event starts: not its separator
+            raw = raw.rstrip()
+        unparsed += 1
+        yield Unparsed(
+            kind="event-xml", path=path, line=line, raw=raw.decode("utf-8", "ignore"),
+            reason=reason,
+        )  # fmt: skip
+        if span_end is None:  # end not found: skip to the next event, not as text
+            scanning, scan_from, scan_counts_text = True, search_from, False
+            return
+        acct_line = line + _line_breaks(buf[begin - bs : span_end - bs])
+        acct = span_end
+        if restart is not None:
+            new_parser(restart, acct_line)
+        else:
+            scanning, scan_from, scan_counts_text = True, span_end, True
+
+    def on_error(kind: str, position: int, line: int, message: str) -> Iterator[Unparsed]:
+        """Handle a stop of the current parser at global ``position`` (file ``line``)."""
+        nonlocal scanning, scan_from, scan_counts_text
+        position = min(max(position, parser_start), be)
+        where = f"line {line}"
+        if kind == "nested":
+            yield from broken(
+                ev_start, ev_line, position, f"event not closed before the next <Event> ({where})",
+                resync_at=position,
+            )  # fmt: skip
+            return
+        tag = buf.rfind(b"<", max(acct, parser_start) - bs, position + 1 - bs)
+        tag = tag + bs if tag >= 0 else -1
+        is_dtd = tag >= 0 and buf.startswith(_DTD_MARKUP, tag - bs)
+        if kind == "depth":
+            diagnose(
+                "limit-exceeded", line, f"elements nested deeper than max_xml_depth={max_depth}",
+                "max_xml_depth",
+            )  # fmt: skip
+            message = f"elements nested deeper than max_xml_depth ({max_depth})"
+        elif kind == "dtd" or is_dtd:
+            diagnose("dtd-forbidden", line, "DTD or entity declaration refused")
+            message = f"DTD or entity declaration refused; {message}"
+        if ev_start >= 0:
+            yield from broken(ev_start, ev_line, position, f"{message} ({where})")
+            return
+        if tag >= 0 and _EVENT_START.match(buf, tag - bs):  # the <Event start tag is broken
+            advance(tag, True)
+            yield from broken(tag, acct_line, position, f"{message} ({where})")
+            return
+        stray_end = tag >= 0 and buf.startswith(b"</", tag - bs)  # expat points at its name
+        if kind == "expat" and not is_dtd and not (stray_end and depth == 0 and parser_start):
+            diagnose("xml-syntax", line, f"text between events is not XML: {message}")
+        scanning, scan_from, scan_counts_text = True, max(position, parser_start + 1), True
+
+    caches = _Caches()
+    new_parser(0, 1)
     try:
         while True:
-            found = search_event(buffer, pos)
-            end_at = buffer.find(_EVENT_END, found.end()) if found else -1
-            if found is not None and end_at >= 0:
-                start = found.start()
-                inner = search_event(buffer, found.end(), end_at)
-                stop = inner.start() if inner else end_at + len(_EVENT_END)
-                non_event += _text_lines(buffer[pos:start])
-                line += buffer.count("\n", pos, start)
-                segment = buffer[start:stop]
-                record: EventRecord | Unparsed
-                if len(segment) > limits.max_event_bytes:
-                    diagnose(
-                        "limit-exceeded",
-                        line,
-                        f"event larger than {limits.max_event_bytes} characters",
-                        "max_event_bytes",
-                    )
-                    record = Unparsed(
-                        kind="event-xml", path=path, line=line, raw=segment[:RAW_CAP],
-                        reason="event exceeds max_event_bytes",
-                    )  # fmt: skip
-                elif inner is None:
-                    record = _parse_event(segment, path, line, limits, diagnose)
-                else:
-                    record = Unparsed(
-                        kind="event-xml", path=path, line=line, raw=segment[:RAW_CAP],
-                        reason="event not closed before the next <Event>",
-                    )  # fmt: skip
-                if isinstance(record, Unparsed):
-                    unparsed += 1
-                else:
-                    records += 1
-                yield record
-                line += segment.count("\n")
-                pos = stop
+            if scanning:
+                found = _EVENT_START.search(buf, scan_from - bs)
+                if found is None:
+                    if eof:
+                        advance(be, scan_counts_text)
+                        break
+                    scan_from = max(scan_from, be - 64)
+                    advance(safe_cut(scan_from), scan_counts_text)
+                    read_more()
+                    continue
+                advance(found.start() + bs, scan_counts_text)
+                new_parser(acct, acct_line)
                 continue
-            pending = len(buffer) - (found.start() if found else pos)
-            too_long = found is not None and pending > limits.max_event_bytes
-            if not eof and not too_long:
-                if found is None and pending > 64:
-                    # nothing event-like: account for the text, keep a tail for a split tag
-                    keep = len(buffer) - 16
-                    non_event += _text_lines(buffer[pos:keep])
-                    line += buffer.count("\n", pos, keep)
-                    pos = keep
-                buffer = buffer[pos:]
-                pos = 0
-                chunk = stream.read(FEED_CHARS)
-                bytes_read += len(chunk)
-                eof = not chunk
-                buffer += decoder.decode(chunk, eof)
+            limit = be if eof else be - 5  # hold back a possible "<?xml" cut by the read
+            if fed >= limit:
+                if eof:
+                    break
+                advance(ev_start if ev_start >= 0 else safe_cut(
+                    min(parser.CurrentByteIndex + base, fed)), True)  # fmt: skip
+                read_more()
                 continue
-            if found is None:
-                non_event += _text_lines(buffer[pos:])
-                break
-            start = found.start()
-            non_event += _text_lines(buffer[pos:start])
-            line += buffer.count("\n", pos, start)
-            if too_long:
-                diagnose(
-                    "limit-exceeded",
-                    line,
-                    f"event larger than {limits.max_event_bytes} characters",
-                    "max_event_bytes",
-                )
-                reason = "event exceeds max_event_bytes"
+            stop_at = min(fed + FEED_BYTES, limit)
+            at_declaration = False
+            if decl_from < stop_at:
+                found_at = buf.find(b"<?xml", max(decl_from, fed) - bs, min(stop_at + 5, be) - bs)
+                if found_at < 0:
+                    decl_from = stop_at
+                elif found_at + bs == fed:
+                    at_declaration = True
+                else:
+                    stop_at = found_at + bs  # feed up to it, handle it next time round
+            chunk: bytes | memoryview
+            if at_declaration:
+                # an XML declaration (Rust evtx_dump: one per event): blanked between events
+                after = fed + 5 - bs
+                close = buf.find(b"?>", fed - bs, min(fed + 1024, be) - bs)
+                if ev_start >= 0 or after >= len(buf) or buf[after] not in _DECL_TAIL:
+                    decl_from = fed + 1  # not a declaration here: expat decides
+                    continue
+                if close < 0:
+                    if eof or be >= fed + 1024:
+                        decl_from = fed + 1
+                        continue
+                    advance(safe_cut(min(parser.CurrentByteIndex + base, fed)), True)
+                    read_more()
+                    continue
+                stop_at = decl_from = close + 2 + bs
+                chunk = _NOT_NEWLINE.sub(b" ", buf[fed - bs : stop_at - bs])
             else:
-                stats.complete = False
-                diagnose("xml-truncated", line, "file ends inside an event")
-                reason = "file ends inside this event (truncated)"
-            unparsed += 1
-            yield Unparsed(
-                kind="event-xml", path=path, line=line, raw=buffer[start : start + RAW_CAP],
-                reason=reason,
-            )  # fmt: skip
-            next_event = search_event(buffer, found.end())
-            cut = next_event.start() if next_event else len(buffer)
-            line += buffer.count("\n", start, cut)
-            pos = cut
-            if next_event is None and eof:
-                break
+                chunk = memoryview(buf)[fed - bs : stop_at - bs]
+            error: tuple[str, int, int, str] | None = None
+            try:
+                parser.Parse(chunk, False)
+            except _Stop:
+                error = stop
+            except expat.ExpatError as failure:
+                error = (
+                    "expat", parser.ErrorByteIndex + base, parser.ErrorLineNumber + line_base,
+                    expat.ErrorString(failure.code) or str(failure),
+                )  # fmt: skip
+            fed = stop_at
+            if done:
+                yield from drain()
+            if error is not None:
+                yield from on_error(*error)
+                continue
+            if ev_start >= 0:
+                if fed - ev_start > max_event:
+                    diagnose(
+                        "limit-exceeded", ev_line,
+                        f"event larger than max_event_bytes={max_event}", "max_event_bytes",
+                    )  # fmt: skip
+                    yield from broken(
+                        ev_start, ev_line, fed, f"event larger than max_event_bytes ({max_event})"
+                    )
+            else:
+                del texts[:]
+                consumed = parser.CurrentByteIndex + base
+                if fed - consumed > max_event:  # one unfinished token (tag, comment) too big
+                    line = parser.CurrentLineNumber + line_base
+                    diagnose(
+                        "limit-exceeded", line,
+                        f"markup larger than max_event_bytes={max_event}", "max_event_bytes",
+                    )  # fmt: skip
+                    tag = buf.find(b"<", consumed - bs, fed - bs)
+                    if tag >= 0 and _EVENT_START.match(buf, tag):
+                        advance(tag + bs, True)
+                        yield from broken(
+                            tag + bs, acct_line, fed,
+                            f"start tag larger than max_event_bytes ({max_event})",
+                        )  # fmt: skip
+                    else:
+                        scanning, scan_from, scan_counts_text = True, fed, False
+                        advance(safe_cut(consumed), True)
+
+        # ---- end of input ----------------------------------------------------------------
+        if not scanning:
+            consumed = max(parser.CurrentByteIndex + base, acct)
+            tail = buf[consumed - bs :]
+            tag = tail.find(b"<")
+            truncated_at = -1
+            if ev_start >= 0:
+                truncated_at, line = ev_start, ev_line
+            elif tag >= 0 and _EVENT_START_AT_EOF.match(tail, tag):
+                advance(consumed + tag, True)
+                truncated_at, line = consumed + tag, acct_line
+            if truncated_at >= 0:
+                advance(truncated_at, True)
+                complete = False
+                diagnose(
+                    "xml-truncated", line, f"file ends inside the event starting at line {line}"
+                )
+                unparsed += 1
+                yield Unparsed(
+                    kind="event-xml", path=path, line=line,
+                    raw=buf[truncated_at - bs : truncated_at - bs + RAW_CAP].decode("utf-8", "ignore"),
+                    reason="file ends inside this event (truncated)",
+                )  # fmt: skip
+                acct = be
+            elif depth > 0 or b"<" in tail:  # unclosed root or unfinished markup
+                complete = False
+                end_line = acct_line + _line_breaks(buf[acct - bs :])
+                diagnose(
+                    "xml-truncated", end_line,
+                    "file ends before its XML is closed (no event is cut, later ones may be missing)",
+                )  # fmt: skip
+        advance(be, True)
+        finished = True
     finally:
         stats.bytes_read = bytes_read
         stats.events_seen = records + unparsed
         stats.event_records = records
         stats.unparsed_events = unparsed
         stats.non_event_lines = non_event
-        diagnostics.summarise()
+        stats.complete = stats.complete and complete and finished
 
 
-def _text_lines(text: str) -> int:
-    """Lines of text outside events that hold something (declarations, roots, ``Record N``)."""
-    if not text or text.isspace():
-        return 0
-    return sum(1 for part in text.splitlines() if part.strip())
+# ---- helpers ---------------------------------------------------------------------------------
 
 
-def _parse_event(
-    segment: str,
-    path: str,
-    line: int,
-    limits: Limits,
-    diagnose: Callable[..., None],
-) -> EventRecord | Unparsed:
-    builder = _EventBuilder(limits.max_xml_depth)
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.StartElementHandler = builder.start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.chars
-    parser.StartDoctypeDeclHandler = _refuse
-    parser.EntityDeclHandler = _refuse
-    parser.UnparsedEntityDeclHandler = _refuse
-    parser.ExternalEntityRefHandler = _refuse_external
+def _choose_encoding(head: bytes) -> tuple[str, int]:
+    """Codec and BOM length: BOM and NUL patterns first, then a declared 8-bit encoding.
+
+    A declaration is believed only for ASCII-compatible codecs other than UTF-8, and only
+    when the first bytes are not valid non-ASCII UTF-8 (then the declaration lies).
+    """
+    sniffed = detect_encoding(head)
+    if sniffed.bom_length or sniffed.name != "utf-8":
+        return sniffed.name, sniffed.bom_length
+    declared = _DECLARED_ENCODING.match(head)
+    if declared is None:
+        return "utf-8", 0
     try:
-        parser.Parse(segment, True)
-    except (expat.ExpatError, _Refused, ValueError, UnicodeError) as error:
-        reason = f"invalid event XML: {error}"
-        if isinstance(error, _Refused):
-            diagnose("xml-refused", line, str(error))
-        return Unparsed(
-            kind="event-xml", path=path, line=line, raw=segment[:RAW_CAP], reason=reason
-        )
-    return _record(builder, segment, path, line, diagnose)
+        name = codecs.lookup(declared.group(1).decode("ascii")).name
+        if name.startswith(("utf-8", "utf-16", "utf-32", "utf_")) or (
+            "<?xml version".encode(name) != b"<?xml version"
+        ):
+            return "utf-8", 0
+    except (LookupError, UnicodeError, ValueError):
+        return "utf-8", 0
+    if not head.isascii():
+        try:
+            head[:-4].decode("utf-8")
+            return "utf-8", 0
+        except UnicodeDecodeError:
+            pass
+    return name, 0
+
+
+def _line_breaks(text: bytes) -> int:
+    """Line breaks as expat and ``bytes.splitlines`` count them (CRLF, CR, LF)."""
+    breaks = text.count(b"\n")
+    if b"\r" in text:
+        breaks += text.count(b"\r") - text.count(b"\r\n")
+    return breaks
+
+
+def _text_lines(text: bytes, first_line: int, last_counted: int) -> tuple[int, int]:
+    """Lines of ``text`` (starting on ``first_line``) holding something, each counted once."""
+    counted = 0
+    line = first_line
+    for piece in text.splitlines(keepends=True):
+        if line != last_counted and piece.strip():
+            counted += 1
+            last_counted = line
+        if piece.endswith((b"\n", b"\r")):
+            line += 1
+    return counted, last_counted
+
+
+def _unique(key: str, data: dict[str, str]) -> str:
+    """``key`` made unique in ``data`` (``Name#2``, ``Name#3`` …) so no value is lost."""
+    number = 2
+    while f"{key}#{number}" in data:
+        number += 1
+    return f"{key}#{number}"
+
+
+class _IntMemo(dict[str | None, int | None]):
+    """``text -> int`` (None when not a number); System values repeat on every event."""
+
+    def __missing__(self, key: str | None) -> int | None:
+        value = _int(key)
+        if len(self) < 4096:
+            self[key] = value
+        return value
+
+
+class _TextMemo(dict[str | None, str | None]):
+    """``text -> text.strip() or None`` for repeated values (Channel, Computer, Keywords)."""
+
+    def __missing__(self, key: str | None) -> str | None:
+        value = key.strip() or None if key else None
+        if len(self) < 4096:
+            self[key] = value
+        return value
+
+
+class _GuidMemo(dict[str | None, tuple[str | None, bool]]):
+    """``text -> (GUID upper case without braces, well-formed)``; (None, False) if empty."""
+
+    def __missing__(self, key: str | None) -> tuple[str | None, bool]:
+        value: tuple[str | None, bool] = (None, False)
+        if key and key.strip("{} \t\r\n"):
+            value = normalize_guid(key)
+        if len(self) < 4096:
+            self[key] = value
+        return value
+
+
+_KEYS = (
+    "Provider", "EventID", "Version", "Level", "Task", "Opcode", "Keywords", "TimeCreated",
+    "EventRecordID", "Correlation", "Execution", "Channel", "Computer", "Security", "Message",
+)  # fmt: skip
+
+
+class _KeyMemo(dict[str, tuple[str, ...]]):
+    """Event's expanded name -> the expanded names of the System/RenderingInfo elements."""
+
+    def __missing__(self, event_name: str) -> tuple[str, ...]:
+        namespace = event_name[: -len("Event")]
+        value = tuple(namespace + local for local in _KEYS)
+        if len(self) < 64:
+            self[event_name] = value
+        return value
+
+
+class _Caches:
+    """Per-file memos of values that repeat on every event."""
+
+    def __init__(self) -> None:
+        self.keys = _KeyMemo()
+        self.ints = _IntMemo()
+        self.texts = _TextMemo()
+        self.guids = _GuidMemo()
+        self.hyperv: dict[str, bool] = {}
+        self.hresults: dict[str, int | None] = {}
+
+
+_validate_event = EventRecord.__pydantic_validator__.validate_python
+
+
+def _by_local_name(values: dict[str, _V]) -> dict[str, _V]:
+    return {name.rpartition("}")[2]: value for name, value in values.items()}
 
 
 def _record(
-    builder: _EventBuilder, segment: str, path: str, line: int, diagnose: Callable[..., None]
+    item: _Done, raw: str, path: str, diagnostics: FileDiagnostics, caches: _Caches
 ) -> EventRecord:
-    fields = builder.fields
-    event_id = _int(fields.get("EventID"))
+    """The typed record of one completed event (validated by pydantic-core from one dict)."""
+    _, line, _, _, event_name, sys_attrs, sys_text, data, data_kind, render, culture = item
+    keys = caches.keys[event_name]
+    if keys[1] not in sys_text and (sys_text or sys_attrs):
+        # System children in another namespace than <Event> (or none): look up by local name
+        sys_attrs, sys_text = _by_local_name(sys_attrs), _by_local_name(sys_text)
+        render = _by_local_name(render)
+        keys = _KEYS
+    (
+        k_provider, k_event_id, k_version, k_level, k_task, k_opcode, k_keywords, k_time,
+        k_record_id, k_correlation, k_execution, k_channel, k_computer, k_security, k_message,
+    ) = keys  # fmt: skip
+    ints = caches.ints
+    texts = caches.texts
+    guids = caches.guids
+    provider_attrs = sys_attrs.get(k_provider, _EMPTY)
+    provider = provider_attrs.get("Name") or None
+    event_id_text = sys_text.get(k_event_id)
+    event_id = ints[event_id_text]
     if event_id is None:
-        diagnose(
-            "event-id-invalid", line, f"missing or non-numeric EventID {fields.get('EventID')!r}"
+        diagnostics.add(
+            "event-id-invalid", line, f"missing or non-numeric EventID {event_id_text!r}"
         )
-    timestamp = _system_time(fields.get("system_time"))
-    if timestamp is None and fields.get("system_time") is not None:
-        diagnose("timestamp-invalid", line, f"unusable SystemTime {fields.get('system_time')!r}")
-    level = _int(fields.get("level"))
-    guid = fields.get("provider_guid")
-    provider = _str(fields.get("provider"))
-    message = _str(fields.get("rendering_message"))
-    if message is not None:
+    system_time = sys_attrs.get(k_time, _EMPTY).get("SystemTime")
+    timestamp = _timestamp(system_time) if system_time is not None else None
+    if timestamp is None:
+        diagnostics.add("timestamp-invalid", line, f"no usable SystemTime ({system_time!r})")
+    level = ints[sys_text.get(k_level)]
+    record_id = sys_text.get(k_record_id)
+    correlation = sys_attrs.get(k_correlation, _EMPTY)
+    execution = sys_attrs.get(k_execution, _EMPTY)
+    message = render.get(k_message)
+    if message is not None and "\r" in message:
         message = message.replace("\r\n", "\n").replace("\r", "\n")
-    data = builder.data
-    record = EventRecord(
-        path=path,
-        line=line,
-        raw=segment[:RAW_CAP] if len(segment) > RAW_CAP else segment,
-        timestamp=timestamp,
-        time_basis="utc" if timestamp is not None else "none",
-        provider=provider,
-        provider_guid=normalize_guid(guid)[0] if isinstance(guid, str) and guid else None,
-        event_source_name=_str(fields.get("event_source_name")),
-        event_id=event_id,
-        qualifiers=_int(fields.get("qualifiers")),
-        version=_int(fields.get("version")),
-        level=level,
-        level_name=LEVEL_NAMES.get(level) if level is not None else None,
-        task=_int(fields.get("task")),
-        opcode=_int(fields.get("opcode")),
-        keywords=_str(fields.get("Keywords")),
-        event_record_id=_int(fields.get("EventRecordID")),
-        activity_id=_guid(fields.get("activity_id")),
-        related_activity_id=_guid(fields.get("related_activity_id")),
-        process_id=_int(fields.get("process_id")),
-        thread_id=_int(fields.get("thread_id")),
-        channel=_str(fields.get("Channel")),
-        computer=_str(fields.get("Computer")),
-        user_sid=_str(fields.get("user_sid")),
-        data=data,
-        data_kind=builder.data_kind,
-        message=message,
-        rendering_level=_str(fields.get("rendering_level")),
-        rendering_task=_str(fields.get("rendering_task")),
-        rendering_culture=_str(fields.get("rendering_culture")),
-        **_hyperv_fields(provider, data, message),
-    )
+    fields = {
+        "path": path,
+        "line": line,
+        "raw": raw,
+        "timestamp": timestamp,
+        "time_basis": "utc" if timestamp is not None else "none",
+        "provider": provider,
+        "provider_guid": guids[provider_attrs.get("Guid")][0],
+        "event_source_name": provider_attrs.get("EventSourceName") or None,
+        "event_id": event_id,
+        "qualifiers": ints[sys_attrs.get(k_event_id, _EMPTY).get("Qualifiers")],
+        "version": ints[sys_text.get(k_version)],
+        "level": level,
+        "level_name": LEVEL_NAMES.get(level) if level is not None else None,
+        "task": ints[sys_text.get(k_task)],
+        "opcode": ints[sys_text.get(k_opcode)],
+        "keywords": texts[sys_text.get(k_keywords)],
+        "event_record_id": int(record_id)
+        if record_id is not None and record_id.isdigit() and record_id.isascii()
+        else _int(record_id),  # unique per event: no memo
+        "activity_id": guids[correlation.get("ActivityID")][0],
+        "related_activity_id": guids[correlation.get("RelatedActivityID")][0],
+        "process_id": ints[execution.get("ProcessID")],
+        "thread_id": ints[execution.get("ThreadID")],
+        "channel": texts[sys_text.get(k_channel)],
+        "computer": texts[sys_text.get(k_computer)],
+        "user_sid": sys_attrs.get(k_security, _EMPTY).get("UserID") or None,
+        "data": data,
+        "data_kind": data_kind,
+        "message": message,
+        "rendering_level": texts[render.get(k_level)],
+        "rendering_task": texts[render.get(k_task)],
+        "rendering_culture": culture or None,
+    }
+    if provider is not None:
+        hyperv = caches.hyperv.get(provider)
+        if hyperv is None:
+            hyperv = "hyper-v" in provider.lower()
+            if len(caches.hyperv) < 1024:
+                caches.hyperv[provider] = hyperv
+        if hyperv:
+            vm_name, vm_id, hresult = _hyperv_fields(data, message, caches)
+            fields["vm_name"] = vm_name
+            fields["vm_id"] = vm_id
+            if hresult is not None:
+                fields["hresult"] = hresult
+                fields["hresult_hex"] = format_hresult(hresult)
+    record: EventRecord = _validate_event(fields)
     return record
 
 
 def _hyperv_fields(
-    provider: str | None, data: dict[str, str], message: str | None
-) -> dict[str, object]:
-    """VM name, VM id and HRESULT of a Hyper-V event, from its data or its message."""
-    if provider is None or "hyper-v" not in provider.lower():
-        return {}
+    data: dict[str, str], message: str | None, caches: _Caches
+) -> tuple[str | None, str | None, int | None]:
+    """VM name, VM id and HRESULT of a Hyper-V event, from its data, then its message."""
     name = data.get("VmName") or data.get("Parameter0")
-    raw_id = data.get("VmId") or data.get("Parameter1")
+    if name is not None:
+        name = name.strip() or None
+    vm_id, _ = caches.guids[data.get("VmId")]
+    if vm_id is None and "Parameter1" in data:
+        candidate, valid = caches.guids[data["Parameter1"]]
+        vm_id = candidate if valid else None
     if message:
-        if not name and (found := _MESSAGE_VM_NAME.match(message)):
-            name = found.group(1)
-        if not raw_id and (found_id := _MESSAGE_VM_ID.search(message)):
-            raw_id = found_id.group(1)
-    vm_id, valid = normalize_guid(raw_id) if raw_id else (None, False)
-    hresult = parse_hresult(data.get("ErrorCode"))
+        if name is None and (quoted := _MESSAGE_VM_NAME.match(message)):
+            name = quoted.group(1).strip() or None
+        if vm_id is None and (found := _MESSAGE_VM_ID.search(message)):
+            vm_id = found.group(1).upper()
+    code = data.get("ErrorCode")
+    hresult: int | None = None
+    if code is not None:
+        hresult = caches.hresults.get(code, -1)
+        if hresult == -1:
+            hresult = _hresult_code(code)
+            if len(caches.hresults) < 1024:
+                caches.hresults[code] = hresult
     if hresult is None:
         for value in data.values():
-            if value.startswith("%%") and (hresult := parse_hresult(value)) is not None:
-                break
+            if value.startswith("%%"):
+                insertion = parse_hresult(value)
+                if insertion is not None and insertion & 0x80000000:
+                    hresult = insertion
+                    break
     if hresult is None and message:
         hresult = parse_hresult(message)
-    return {
-        "vm_name": name.strip() if name and name.strip() else None,
-        "vm_id": vm_id if valid else None,
-        "hresult": hresult,
-        "hresult_hex": format_hresult(hresult) if hresult is not None else None,
-    }
+    return name, vm_id, hresult
 
 
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value != "" else None
-
-
-def _int(value: object) -> int | None:
-    if not isinstance(value, str):
+def _hresult_code(text: str | None) -> int | None:
+    """An ``ErrorCode`` value: ``0x8007052F``, ``%%2147943727`` or a (signed) decimal."""
+    if not text or not text.strip():
         return None
-    text = value.strip()
-    try:
-        return int(text, 16) if text[:2].lower() == "0x" else int(text) if text.isascii() else None
-    except ValueError:
+    if _SIGNED_DECIMAL.fullmatch(text):
+        number = int(text)
+        return number & 0xFFFFFFFF if -(1 << 31) <= number <= 0xFFFFFFFF else None
+    stripped = text.strip()
+    if stripped[:2] not in ("0x", "0X", "%%"):
         return None
+    return parse_hresult(stripped)
 
 
-def _guid(value: object) -> str | None:
-    return normalize_guid(value)[0] if isinstance(value, str) and value.strip("{} ") else None
-
-
-def _system_time(value: object) -> datetime | None:
-    """``SystemTime`` in any producer's spelling as aware UTC (None when absurd)."""
-    if not isinstance(value, str):
+def _int(text: str | None) -> int | None:
+    """A decimal integer of ASCII digits (or ``0x`` hex); anything else is None."""
+    if not text:
         return None
-    found = _SYSTEM_TIME.fullmatch(value)
+    if text.isdigit() and text.isascii():
+        return int(text)
+    text = text.strip()
+    if text.isdigit() and text.isascii():
+        return int(text)
+    if text[:2] in ("0x", "0X") and text[2:].isalnum() and text.isascii():
+        try:
+            return int(text[2:], 16)
+        except ValueError:
+            return None
+    return None
+
+
+def _timestamp(text: str) -> datetime | None:
+    """``SystemTime`` in any producer's spelling as aware UTC, truncated to microseconds.
+
+    None when unparsable or outside MIN_YEAR..MAX_YEAR (zero FILETIMEs: 1601 or year 1).
+    """
+    # fast path, EvtRender's spelling 2019-05-09T15:35:02.2356205Z (6 to 9 fraction digits);
+    # fromisoformat reads ASCII digits only, and is 4x cheaper than datetime.replace(tzinfo)
+    if (
+        27 <= len(text) <= 30
+        and text[-1] == "Z"
+        and text[10] == "T"
+        and text[19] == "."
+        and text[7] == "-"
+        and (len(text) == 27 or (text[26:-1].isdigit() and text[26:-1].isascii()))
+    ):
+        try:
+            moment = datetime.fromisoformat(text[:26] + "+00:00")
+        except ValueError:
+            return None
+        return moment if MIN_YEAR <= moment.year <= MAX_YEAR else None
+    found = _SYSTEM_TIME.fullmatch(text)
     if found is None:
         return None
     year, month, day, hour, minute, second, fraction, zone = found.groups()
-    if int(year) <= 1601:  # zero FILETIME, year 0 and the like: no usable time
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
         return None
     try:
         moment = datetime(
             int(year), int(month), int(day), int(hour), int(minute), int(second),
-            int((fraction or "0")[:6].ljust(6, "0")), tzinfo=timezone.utc,
+            int((fraction or "0")[:6].ljust(6, "0")), tzinfo=_UTC,
         )  # fmt: skip
         if zone and zone != "Z":
-            sign = -1 if zone[0] == "-" else 1
             digits = zone[1:].replace(":", "")
-            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-            moment = moment - sign * offset
+            hours, minutes = int(digits[:2]), int(digits[2:])
+            if hours > 14 or minutes > 59:
+                return None
+            offset = timedelta(hours=hours, minutes=minutes)
+            moment = moment - offset if zone[0] == "+" else moment + offset
     except (ValueError, OverflowError):
         return None
     return moment
