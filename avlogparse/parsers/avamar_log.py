@@ -34,13 +34,20 @@ from avlogparse.models.diagnostics import (
 from avlogparse.models.records import AvamarLogRecord, LogLine, Source, TimeBasis, Unparsed
 from avlogparse.textio import LineStats, iter_line_batches
 
-STANDARD_LINE = re.compile(
-    r"<?(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.\d{1,9})? +)?"
+_HEADER = (
     r"([A-Za-z][A-Za-z0-9_.-]*)(?:\[(\d{1,10})(?::(\d{1,10}))?\])? +"
     r"(?:\[([^\]]{0,64})\] +)?"
-    r"([A-Za-z]+) *<(\d{4,5})>: ?",
-    re.ASCII,
+    r"([A-Za-z]+) *<(\d{4,5})>: ?"
 )
+STANDARD_LINE = re.compile(
+    r"<?(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.\d{1,9})? +)?(" + _HEADER + r")(.*)",
+    re.ASCII | re.DOTALL,
+)
+"""A standard line: stamp, the header (component … ``<code>: ``), the message."""
+HEADER = re.compile(_HEADER, re.ASCII)
+"""The header alone: what :class:`_Headers` validates once per distinct header text."""
+HEADER_CACHE_SIZE = 4096
+"""Distinct headers remembered per file (pids make some unique; those are matched each time)."""
 DEBUG_LINE = re.compile(
     r"(\d{4})/(\d\d)/(\d\d)-(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? \[([^\]]{0,128})\] ?(.*)",
     re.ASCII | re.DOTALL,
@@ -53,13 +60,16 @@ ModelT = TypeVar("ModelT", bound=AvamarLogRecord)
 class Detail(Generic[ModelT]):
     """How a source turns some lines into validated models.
 
-    ``wanted(code, message)`` must be cheap (it runs on every line); ``extract`` returns the
-    extra fields for the model and runs only on the lines ``wanted`` accepts.
+    A line is wanted when ``wanted_code(code)`` is true (asked once per distinct code) or its
+    message contains one of ``markers`` (plain substring tests, cheap enough for every line).
+    ``extract`` returns the extra fields for the model and runs only on wanted lines, with the
+    continuation lines joined to the message.
     """
 
     model: type[ModelT]
-    wanted: Callable[[int, str], bool]
     extract: Callable[[int, str], dict[str, Any]]
+    wanted_code: Callable[[int], bool] = lambda code: False
+    markers: tuple[str, ...] = ()
 
 
 def parse_avamar_log(
@@ -74,110 +84,146 @@ def parse_avamar_log(
 
     A record is yielded when the next line shows it has no more continuation lines, so
     memory stays one record deep. ``stats`` is complete once the generator is exhausted.
+
+    This is the hot loop of the library (perf-notes §4): one header match per line, one tuple
+    per record, no function call for an ordinary line. Wanted lines and lines with
+    continuations take the slower :func:`_finish` path.
     """
     line_stats = LineStats()
     diagnostics = FileDiagnostics(path, stats)
     match_standard = STANDARD_LINE.match
-    wanted = detail.wanted
+    from_iso = datetime.fromisoformat
+    markers = detail.markers
     max_continuation = limits.max_record_lines
-    kind = source.value
     make_line = tuple.__new__
-    codes: dict[str, int] = {}
-    # the message being collected (fields in LogLine order) and its continuation lines
-    pending: tuple[Any, ...] | None = None
+    headers = _Headers(detail.wanted_code, HEADER_CACHE_SIZE)
+    # the record waiting for possible continuation lines; ``slow`` when it needs _finish
+    pending: LogLine | None = None
+    slow = False
     continuation: list[str] = []
-    last_ts_text = ""
+    stamp: str | None = None
+    last_stamp: str | None = ""
     last_ts: datetime | None = None
-    records = blanks = unparsed = continued = 0
+    basis: TimeBasis = "none"
+    stamp_time: datetime | None = None
+    stamp_basis: TimeBasis = "none"
+    stop = 0
+    blanks = unparsed = continued = 0
     number = 0
-
-    def flush(fields: tuple[Any, ...]) -> LogLine | ModelT:
-        if continuation:
-            fields = (*fields[:13], tuple(continuation), fields[14])
-        code = fields[8]
-        if code is not None and wanted(code, fields[9]):
-            values = dict(zip(LogLine._fields, fields, strict=True))
-            values.update(detail.extract(code, "\n".join((fields[9], *continuation))))
-            return detail.model(**values)
-        return make_line(LogLine, fields)
 
     try:
         for batch, cuts in iter_line_batches(stream, line_stats, limits.max_line_bytes):
-            batch_start = number
+            batch_start = number + 1
             for text in batch:
                 number += 1
-                first = text[:1]
-                if first == " " or first == "\t" or not first:
-                    if not first or text.isspace():
-                        blanks += 1
-                        if pending is not None:
-                            yield flush(pending)
-                            pending = None
-                            continuation = []
-                        continue
-                    if pending is not None and len(continuation) < max_continuation:
+                if text[:1] in " \t":  # also "": a blank line
+                    blank = not text or text.isspace()
+                    if not blank and pending is not None and len(continuation) < max_continuation:
                         continuation.append(text)
                         continued += 1
+                        slow = True
                         continue
-                if pending is not None:
-                    yield flush(pending)
-                    pending = None
-                    continuation = []
-                truncated = bool(cuts) and (number - batch_start - 1) in cuts
-                match = match_standard(text)
-                if match is not None:
-                    ts_text, component, pid, tid, thread, level, code_text = match.groups()
-                    time_basis: TimeBasis
-                    if ts_text is None:
-                        time_basis = "host-local-inherited" if last_ts is not None else "none"
+                    if pending is not None:
+                        yield _finish(pending, continuation, detail) if slow else pending
+                        pending, slow, continuation = None, False, []
+                    if blank:
+                        blanks += 1
+                        continue
+                elif pending is not None:
+                    if slow:
+                        yield _finish(pending, continuation, detail)
+                        slow, continuation = False, []
                     else:
-                        if ts_text != last_ts_text:
-                            last_ts_text = ts_text
-                            last_ts = _local_time(ts_text)
-                            if last_ts is None:
-                                diagnostics.add(
-                                    "timestamp-invalid", number, f"invalid timestamp {ts_text!r}"
-                                )
-                        time_basis = "host-local" if last_ts is not None else "none"
-                    code = codes.get(code_text)
-                    if code is None:
-                        code = codes[code_text] = int(code_text)
-                    if tid is not None and thread is None:
-                        thread = tid
-                    pending = (
+                        yield pending
+                    pending = None
+                # Fast path, the plain layout: a valid stamp (or none) and a header known
+                # from an earlier line. Anything else takes the full STANDARD_LINE match.
+                header = None
+                if text[19:20] == " " and text[4:5] == "-":
+                    stamp = text[:19]
+                    start = 20
+                    if stamp == last_stamp:
+                        stamp_time, stamp_basis = last_ts, basis
+                    elif stamp[7:17:3] == "- ::":  # with from_iso: exactly dddd-dd-dd dd:dd:dd
+                        try:
+                            stamp_time, stamp_basis = from_iso(stamp), "host-local"
+                        except ValueError:
+                            start = -1
+                    else:
+                        start = -1
+                else:
+                    stamp, start = None, 0
+                if start >= 0:
+                    end = text.find(">:", start)
+                    if end > 0:
+                        stop = end + 3 if text[end + 2 : end + 3] == " " else end + 2
+                        header = headers[text[start:stop]]
+                if header is not None:
+                    message = text[stop:]
+                    if stamp is None:
+                        time_basis: TimeBasis = (
+                            "host-local-inherited" if last_ts is not None else "none"
+                        )
+                    else:
+                        last_stamp, last_ts, basis = stamp, stamp_time, stamp_basis
+                        time_basis = basis
+                else:
+                    match = match_standard(text)
+                    if match is not None:
+                        stamp = match.group(1)
+                        header = headers[match.group(2)]
+                        message = match.group(9)
+                        if stamp is None:
+                            time_basis = "host-local-inherited" if last_ts is not None else "none"
+                        else:
+                            if stamp != last_stamp:
+                                last_stamp = stamp
+                                try:
+                                    last_ts, basis = from_iso(stamp), "host-local"
+                                except ValueError:
+                                    last_ts, basis = None, "none"
+                                    diagnostics.add(
+                                        "timestamp-invalid", number, f"invalid timestamp {stamp!r}"
+                                    )
+                            time_basis = basis
+                if header is not None:
+                    component, process_id, thread, level, code, wanted = header
+                    if wanted or (markers and any(m in message for m in markers)):
+                        slow = True
+                    pending = make_line(LogLine, (
                         source, path, number, last_ts, time_basis, text, component, level,
-                        code, text[match.end() :], None if pid is None else int(pid), thread,
-                        "standard", (), truncated,
-                    )  # fmt: skip
-                    records += 1
+                        code, message, process_id, thread,
+                        "standard", (), bool(cuts) and (number - batch_start) in cuts,
+                    ))  # fmt: skip
                     continue
                 debug = DEBUG_LINE.match(text) if text[4:5] == "/" else None
                 if debug is not None:
                     debug_time = _debug_time(debug.groups()[:7])
-                    pending = (
+                    pending = make_line(LogLine, (
                         source, path, number, debug_time,
                         "host-local" if debug_time is not None else "none", text, None, None,
-                        None, debug.group(9), None, debug.group(8), "debug", (), truncated,
-                    )  # fmt: skip
-                    records += 1
+                        None, debug.group(9), None, debug.group(8), "debug", (),
+                        bool(cuts) and (number - batch_start) in cuts,
+                    ))  # fmt: skip
+                    slow = bool(markers) and any(m in pending.message for m in markers)
                     continue
                 unparsed += 1
                 yield Unparsed(
-                    kind=kind,
+                    kind=source.value,
                     path=path,
                     line=number,
                     raw=text,
                     reason="line fits no known Avamar log layout",
                 )
         if pending is not None:
-            yield flush(pending)
+            yield _finish(pending, continuation, detail) if slow else pending
             pending = None
     finally:
         diagnostics.summarise()
         stats.encoding = line_stats.encoding
         stats.bytes_read = line_stats.bytes_read
         stats.lines_total = number
-        stats.record_lines = records
+        stats.record_lines = number - blanks - unparsed - continued
         stats.blank_lines = blanks
         stats.unparsed_lines = unparsed
         stats.continuation_lines = continued
@@ -204,6 +250,58 @@ def parse_avamar_log(
                     limit="max_line_bytes",
                 )
             )
+
+
+class _Headers(dict[str, "tuple[str, int | None, str | None, str, int, bool] | None"]):
+    """Header text (``avtar Info <5100>: ``) -> (component, pid, thread, level, code, wanted).
+
+    Logs repeat a few hundred headers millions of times, so each distinct one is matched
+    against :data:`HEADER` once; ``None`` marks text that is no plain header (the line then
+    takes the full :data:`STANDARD_LINE` match). At most ``capacity`` entries are kept.
+    """
+
+    def __init__(self, wanted_code: Callable[[int], bool], capacity: int) -> None:
+        super().__init__()
+        self._wanted_code = wanted_code
+        self._capacity = capacity
+
+    def __missing__(
+        self, text: str
+    ) -> tuple[str, int | None, str | None, str, int, bool] | None:
+        match = HEADER.fullmatch(text)
+        value = None
+        if match is not None:
+            component, pid, tid, thread, level, code_text = match.groups()
+            code = int(code_text)
+            value = (
+                component,
+                None if pid is None else int(pid),
+                tid if thread is None else thread,
+                level,
+                code,
+                self._wanted_code(code),
+            )
+        if len(self) < self._capacity:
+            self[text] = value
+        return value
+
+
+def _finish(
+    record: LogLine, continuation: list[str], detail: Detail[ModelT]
+) -> LogLine | ModelT:
+    """Attach continuation lines; build the validated model when the line is wanted."""
+    if continuation:
+        record = record._replace(continuation=tuple(continuation))
+    code = record.code
+    wanted = code is not None and detail.wanted_code(code)
+    if not wanted and detail.markers:
+        full = record.full_message
+        wanted = any(marker in full for marker in detail.markers)
+    if not wanted:
+        return record
+    values = record._asdict()
+    values.update(detail.extract(code if code is not None else 0, record.full_message))
+    return detail.model(**values)
 
 
 def _local_time(text: str) -> datetime | None:

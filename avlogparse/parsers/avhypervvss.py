@@ -41,7 +41,7 @@ _CHECKPOINT_FAILED_SUFFIX = "' has failed"
 _REFERENCED_LOG = re.compile(r"please check '([^']{1,260})'", re.IGNORECASE)
 
 
-def _is_plugin_code(code: int, message: str) -> bool:
+def _is_plugin_code(code: int) -> bool:
     return 43400 <= code < 43500
 
 
@@ -95,7 +95,7 @@ def split_vm_reference(message: str, suffix: str = _CHECKPOINT_FAILED_SUFFIX) ->
     }
 
 
-PLUGIN_DETAIL = Detail(model=PluginLogRecord, wanted=_is_plugin_code, extract=_extract)
+PLUGIN_DETAIL = Detail(model=PluginLogRecord, extract=_extract, wanted_code=_is_plugin_code)
 
 
 def parse_avhypervvss(

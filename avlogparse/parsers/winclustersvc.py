@@ -44,10 +44,6 @@ _RETURN_CODE = re.compile(
 _HEX_CODE = re.compile(r"0x[0-9A-Fa-f]{8}", re.ASCII)
 
 
-def _is_checkpoint_line(code: int, message: str) -> bool:
-    return message.startswith("Cleaning up checkpoint") or "DestroySnapshot" in message
-
-
 def extract_cluster_fields(code: int, message: str) -> dict[str, Any]:
     """Fields of cleanup and DestroySnapshot lines (see the module docstring)."""
     cleanup = _CLEANUP.search(message)
@@ -104,7 +100,9 @@ def _split_host_job(text: str, wmi_host: str | None) -> tuple[str, str | None]:
 
 
 CLUSTER_DETAIL = Detail(
-    model=ClusterLogRecord, wanted=_is_checkpoint_line, extract=extract_cluster_fields
+    model=ClusterLogRecord,
+    extract=extract_cluster_fields,
+    markers=("Cleaning up checkpoint", "DestroySnapshot"),
 )
 
 

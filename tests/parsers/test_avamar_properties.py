@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import LogLine
+from avlogparse.models.records import LogLine, Unparsed
+from avlogparse.parsers.avamar_log import STANDARD_LINE
 from avlogparse.parsers.avhypervvss import parse_avhypervvss
 from avlogparse.parsers.winclustersvc import parse_winclustersvc
 
@@ -83,3 +85,47 @@ def test_concatenation_adds_line_counts(a: bytes, b: bytes, parser) -> None:  # 
     _, alone_b = run(parser, b"x" + b_text)
     _, together = run(parser, b"x" + a_text + b"x" + b_text)
     assert together.lines_total == alone_a.lines_total + alone_b.lines_total
+
+
+STAMPS = st.sampled_from(
+    ["", "2019-04-15 00:05:05 ", "2019-04-15 00:05:05.123 ", "2019-04-15  00:05:05 ",
+     "2019-13-45 00:05:05 ", "2019-04-15T00:05:05 ", "2019-04-15 00:05+09 ", "2019-0x-15 00:05:05 ",
+     "<2019-04-15 00:05:05 ", "2019-04-15 00:05:05x", "\u0662019-04-15 00:05:05 "]
+)  # fmt: skip
+HEADERS = st.tuples(
+    st.sampled_from(["avtar", "avhypervvss", "a-b.c_d", "9x", "", "avtar[12]", "avtar[1:2]"]),
+    st.sampled_from([" ", "  ", ""]),
+    st.sampled_from(["", "[main] ", "[a>: b] ", "[] "]),
+    st.sampled_from(["Info", "INFO", "Warn1ng", ""]),
+    st.sampled_from([" ", "", "  "]),
+    st.sampled_from(["<5100>", "<43426>", "<123>", "<123456>", "<0000", "5100>"]),
+    st.sampled_from([": ", ":", ":  ", " :"]),
+)
+
+
+@settings(max_examples=400)
+@given(STAMPS, HEADERS, st.text(TEXT, max_size=20))
+def test_fast_path_agrees_with_the_full_grammar(stamp: str, header: tuple[str, ...], tail: str) -> None:
+    """The hot loop's shortcut for plain lines must give what STANDARD_LINE gives."""
+    line = stamp + "".join(header) + tail.replace("\r", " ").replace("\n", " ")
+    if line[:1] in ("", " ", "\t") or line.isspace():
+        return
+    [record], _ = run(parse_avhypervvss, line.encode("utf-8"))
+    match = STANDARD_LINE.match(line)
+    if match is None:
+        assert isinstance(record, Unparsed) or (isinstance(record, LogLine) and record.layout == "debug")
+        return
+    ts_text, _, component, pid, tid, thread, level, code, message = match.groups()
+    assert (record.component, record.level, record.code, record.message) == (
+        component, level, int(code), message,
+    )  # fmt: skip
+    assert record.process_id == (None if pid is None else int(pid))
+    assert record.thread == (tid if thread is None else thread)
+    expected_time = None
+    if ts_text is not None:
+        try:
+            expected_time = datetime.fromisoformat(ts_text)
+        except ValueError:
+            expected_time = None
+    assert record.timestamp == expected_time
+    assert record.time_basis == ("host-local" if expected_time is not None else "none")
