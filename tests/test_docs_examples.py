@@ -88,6 +88,26 @@ def test_examples_are_found_in_the_readme_and_the_docs() -> None:
     assert {example.language for example in EXAMPLES} >= {"console", "python"}
 
 
+def test_only_runnable_blocks_that_are_not_opted_out_are_collected(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```sh\npip install .\n```\n\n"
+        "<!-- not-tested: needs a new option -->\n```console\n$ avlogparse --new\n```\n\n"
+        "- in a list:\n\n  ```console\n  $ avlogparse rules\n  ```\n",
+        encoding="utf-8",
+    )
+    [example] = collect_examples(page)
+    assert (example.line, example.language, example.body) == (12, "console", "$ avlogparse rules\n")
+
+
+def test_expected_output_matches_whole_lines_in_order() -> None:
+    stdout = "alpha beta\ngamma\n"
+    _assert_output("page.md:1", "avlogparse x", ["alpha ...", "...", "gamma"], stdout)
+    for expected in (["gamma", "alpha beta"], ["alpha"], ["delta"]):
+        with pytest.raises(AssertionError):
+            _assert_output("page.md:1", "avlogparse x", expected, stdout)
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.name for example in EXAMPLES])
 def test_example(example: Example, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
