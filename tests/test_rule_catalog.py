@@ -1,0 +1,47 @@
+"""The Markdown rule catalog: one section per rule, texts from the rule, prose escaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from avlogparse.render.rule_catalog import (
+    escape_markdown,
+    render_rule_catalog_markdown,
+    rule_texts,
+)
+from avlogparse.rules import ALL_RULES, rule_by_id
+
+
+def test_every_rule_has_a_section_in_run_order() -> None:
+    page = render_rule_catalog_markdown()
+    positions = [page.index(f"\n## {rule.id}\n") for rule in ALL_RULES]
+    assert positions == sorted(positions)
+    for rule in ALL_RULES:
+        assert f"[{rule.id}](#{rule.id}) | {rule.severity.value} |" in page
+        assert f"(../../tests/rules/{rule.id}/)" in page
+        assert all(url in page for url in rule.references)
+
+
+def test_texts_come_from_the_rule_docstring() -> None:
+    rule = rule_by_id("orphaned-checkpoint")
+    texts = rule_texts(rule)
+    assert texts.title == rule.title
+    assert texts.summary == "Cleanup reported success, but the checkpoint merge failed."
+    assert texts.description.startswith("What it looks for:")
+    assert rule.id not in texts.summary
+
+
+def test_unknown_language_is_refused_and_japanese_falls_back_to_english() -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        render_rule_catalog_markdown(lang="fr")
+    assert render_rule_catalog_markdown(lang="ja") == render_rule_catalog_markdown()
+
+
+def test_prose_is_escaped_but_code_spans_are_not() -> None:
+    escaped = escape_markdown(
+        r"'<VM>' a*b NT VIRTUAL MACHINE\<GUID> & `Get-VMSnapshot -VMName <name>`"
+    )
+    assert escaped == (
+        r"'&lt;VM&gt;' a\*b NT VIRTUAL MACHINE\\&lt;GUID&gt; &amp; "
+        "`Get-VMSnapshot -VMName <name>`"
+    )
