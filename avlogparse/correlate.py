@@ -380,7 +380,7 @@ class OrphanChain:
     """Cleanup reported success, then the merge failed for a VM: an orphaned checkpoint.
 
     ``consequences`` are the later 43426 lines for the same VM (the next backup it was in);
-    ``missing_links`` says which part of the chain the bundle does not show.
+    ``missing_links`` says which part of the chain the bundle does not show (catalog ids).
     """
 
     cleanup: Cleanup
@@ -532,10 +532,7 @@ def _link_consequence(
 ) -> None:
     """Find the next backup that included the VM and whether it failed checkpointing."""
     if Kind.AVHYPERVVSS not in collector.kinds:
-        chain.missing_links.append(
-            "the next backup's avhypervvss.log is not in the bundle, so whether it failed "
-            "checkpoint creation (43426) for this VM cannot be shown"
-        )
+        chain.missing_links.append("missing.next-backup-log")
         return
     after = chain.merge_failures[0].utc
     key = vm_key(chain.vm)
@@ -549,14 +546,9 @@ def _link_consequence(
         chain.consequence_run = run
         chain.consequences = run_failures
         if not run_failures:
-            chain.missing_links.append(
-                "the next backup that included this VM did not report a checkpoint failure "
-                "for it; the orphaned checkpoint may have been removed in between"
-            )
+            chain.missing_links.append("missing.next-backup-succeeded")
         return
-    chain.missing_links.append(
-        "avhypervvss.log shows no backup after this cleanup that included the VM"
-    )
+    chain.missing_links.append("missing.no-later-backup")
 
 
 def infer_clock(collector: Collector, windows: Windows) -> HostClock:

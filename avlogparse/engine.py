@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.correlate import Collector, Facts, HostClock, Windows, build_facts
 from avlogparse.errors import ConfigError, NotABundleError
+from avlogparse.i18n import check_language, localize_report, text
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
 from avlogparse.models.findings import Finding, VmRef
@@ -78,13 +79,17 @@ def analyze(
     rules: Iterable[Rule] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     windows: Windows | None = None,
+    lang: str | None = None,
 ) -> Report:
     """Analyse a bundle (folder, file, .zip, .tar[.gz]) and return its :class:`Report`.
+
+    ``lang`` (``en``, the default, or ``ja``) is the language of the report's texts.
 
     Raises :class:`~avlogparse.errors.AvlogparseError` only for what the caller must handle
     (no such path, nothing analysable, a bad ``tz``); everything else is in the report.
     """
     started = time.perf_counter()
+    lang = check_language(lang or "en")
     clock = given_clock(tz) if tz is not None else None
     windows = windows or Windows()
     bundle = (
@@ -138,7 +143,7 @@ def analyze(
         unparsed_shapes=sorted(collector.unparsed_shapes.values(), key=lambda u: -u.count),
     )
     report.stats = _stats(report, time.perf_counter() - started)
-    return report
+    return report if lang == "en" else localize_report(report, lang)
 
 
 def _input_file(stats: ParseStats, size: int | None) -> InputFile:
@@ -166,7 +171,8 @@ def _run_rules(
         run = RuleRun(rule_id=rule.id, severity=rule.severity, title=rule.title, status="ran")
         if missing:
             run.status = "skipped"
-            run.reason = "the bundle has no " + " and no ".join(k.value for k in missing) + " input"
+            run.missing_inputs = [kind.value for kind in missing]
+            run.reason = text("reason.missing-inputs", inputs=run.missing_inputs)
             runs.append(run)
             continue
         try:

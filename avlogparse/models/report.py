@@ -11,7 +11,7 @@ from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.severity import Severity
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
 
 
@@ -56,6 +56,7 @@ class RuleRun(BaseModel):
     title: str
     status: Literal["ran", "skipped"]
     reason: str | None = None
+    missing_inputs: list[str] = Field(default_factory=list)
     findings: int = 0
 
 
@@ -108,6 +109,7 @@ class Report(BaseModel):
 
     schema_version: str = SCHEMA_VERSION
     tool: ToolInfo
+    lang: str = Field(default="en", description="language of the texts: en or ja")
     bundle: str
     inputs: list[InputFile] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
