@@ -25,7 +25,9 @@ from avlogparse.models.report import Report
 from avlogparse.render.text import render_text
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "kb-orphaned-checkpoint"
-PARTIAL = Path(__file__).parent / "rules" / "orphaned-checkpoint" / "partial-no-plugin-log"
+RULES = Path(__file__).parent / "rules"
+PARTIAL = RULES / "orphaned-checkpoint" / "partial-no-plugin-log"
+CASES = sorted(p.parent for p in RULES.glob("*/*/expected.json"))
 
 
 def _has_japanese(value: str) -> bool:
@@ -83,6 +85,15 @@ def test_formats_are_rendered_per_language() -> None:
         "msg.destroy-snapshot-failed", "ja", time=None, code="msg.destroy-snapshot-failed.wmi",
         return_code=32775, hresult=None,
     )  # fmt: skip
+    merge = {"vm": "VM1", "attempts": 2, "first": "2024-03-11T00:42:05.297650+09:00"}
+    assert text("msg.checkpoint-merge-failed", "en", **merge, last=None, hresult=None) == (
+        "VMMS failed to merge the checkpoint disk of 'VM1' 2 time(s) from "
+        "2024-03-11 00:42:05 +0900 to an unknown time with an unknown error."
+    )
+    unknown_code = text(
+        "msg.checkpoint-merge-failed", "ja", **merge, last=None, hresult="0x80071234"
+    )
+    assert unknown_code.endswith("エラー コード: 0x80071234。")
     assert text("reason.missing-inputs", "en", inputs=["a", "b", "c"]) == (
         "the bundle has no 'a', 'b' and 'c' input"
     )
@@ -106,6 +117,15 @@ def test_japanese_report_has_the_same_findings_in_japanese(
         assert ja_finding.remediation and all(_has_japanese(r) for r in ja_finding.remediation)
         assert not _has_japanese(en_finding.message + en_finding.title)
     assert all(_has_japanese(run.title) for run in japanese.rules)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_every_rule_fixture_renders_in_japanese(case: Path) -> None:
+    report = avlogparse.analyze(case, lang="ja")
+    for finding in report.findings:
+        assert _has_japanese(finding.title + finding.message), finding.message
+        assert all(_has_japanese(step) for step in finding.remediation)
+    assert render_text(report)
 
 
 def test_localizing_back_to_english_gives_the_english_report(

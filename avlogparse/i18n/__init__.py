@@ -67,7 +67,7 @@ def has_text(key: str) -> bool:
 def text(key: str, lang: str = "en", **args: Any) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled from ``args``."""
     catalog = CATALOGS[check_language(lang)]
-    return _Formatter(lang).vformat(catalog[key], (), args)
+    return _Formatter(lang, args).vformat(catalog[key], (), args)
 
 
 def placeholders(template: str) -> set[tuple[str, str]]:
@@ -92,14 +92,10 @@ def pad(value: str, width: int) -> str:
 class _Formatter(string.Formatter):
     """``str.format`` plus the formats of the module docstring, rendered in one language."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, args: Mapping[str, Any]) -> None:
         super().__init__()
         self.lang = lang
-        self.args: Mapping[str, Any] = {}
-
-    def vformat(self, format_string: str, args: Any, kwargs: Mapping[str, Any]) -> str:
-        self.args = kwargs
-        return super().vformat(format_string, args, kwargs)
+        self.args = args  # what a nested ``msg``/``sentence`` message is rendered with
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "time":
@@ -184,6 +180,7 @@ class RuleText(NamedTuple):
 
 def rule_text(rule: Rule, lang: str) -> RuleText:
     """A rule's title, KB-like description and remediation steps in ``lang``."""
+    lang = check_language(lang)
     description = rule.description if lang == "en" else ja.RULE_DESCRIPTIONS[rule.id]
     return RuleText(
         title=text(f"rule.{rule.id}.title", lang),
