@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from itertools import islice
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from avlogparse.catalog import (
     CHECKPOINT_FAILED_EVENT,
@@ -23,6 +23,7 @@ from avlogparse.catalog import (
     MERGE_COMPLETED_EVENT,
     MERGE_FAILED_EVENT,
 )
+from avlogparse.i18n import text as catalog_text
 from avlogparse.models.findings import Evidence, VmRef
 from avlogparse.models.records import (
     ClusterLogRecord,
@@ -60,13 +61,19 @@ class Windows:
 
 @dataclass(frozen=True)
 class HostClock:
-    """How host-local (naive) times map to UTC, and how we know."""
+    """How host-local (naive) times map to UTC, and how we know (``reason_id`` + args)."""
 
     zone: tzinfo
     source: Literal["given", "inferred", "assumed"]
-    reason: str
+    reason_id: str
     offset_minutes: int | None
     anchors: int = 0
+    reason_args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """Why this zone, in English (``clock.*`` in the catalogs)."""
+        return catalog_text(self.reason_id, **self.reason_args)
 
     def aware(self, moment: datetime | None) -> datetime | None:
         """A naive host-local time made aware in the host zone; aware times pass through."""
@@ -577,8 +584,7 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
         return HostClock(
             zone=timezone.utc,
             source="assumed",
-            reason="no pair of host-local and UTC records to compare; host-local times are "
-            "shown as UTC — pass tz= (or --tz) for the host's zone",
+            reason_id="clock.no-anchors",
             offset_minutes=None,
         )
     best: tuple[int, float, int] | None = None
@@ -599,27 +605,27 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
         return HostClock(
             zone=timezone.utc,
             source="assumed",
-            reason=f"{len(anchors)} host-local records had no UTC event within the "
-            "correlation windows at any offset; host-local times are shown as UTC",
+            reason_id="clock.no-match",
             offset_minutes=None,
             anchors=len(anchors),
+            reason_args={"anchors": len(anchors)},
         )
     explained, _, minutes = best
     rivals = sorted((m for m, s in scores.items() if s == explained and m != minutes))
     sign = "+" if minutes >= 0 else "-"
-    text = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    reason = (
-        f"inferred {text}: it places the VMMS events right after {explained} of "
-        f"{len(anchors)} host-local anchor records (cleanups, checkpoint failures)"
-    )
-    if rivals:
-        reason += f"; {len(rivals)} other offsets fit as many anchors (least lag chosen)"
     return HostClock(
         zone=fixed_zone(minutes),
         source="inferred",
-        reason=reason,
+        reason_id="clock.inferred",
         offset_minutes=minutes,
         anchors=len(anchors),
+        reason_args={
+            "offset": f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+            "explained": explained,
+            "anchors": len(anchors),
+            "rivals": "clock.inferred.rivals" if rivals else None,
+            "rival_count": len(rivals),
+        },
     )
 
 

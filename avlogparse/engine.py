@@ -52,10 +52,10 @@ def given_clock(tz: str | tzinfo) -> HostClock:
     if isinstance(tz, tzinfo):
         offset = tz.utcoffset(None)
         minutes = int(offset.total_seconds() // 60) if offset is not None else None
-        return HostClock(tz, "given", f"given by the caller: {tz}", minutes)
+        return HostClock(tz, "given", "clock.given", minutes, reason_args={"zone": str(tz)})
     text = tz.strip()
     if text.upper() in ("UTC", "Z", "GMT"):
-        return HostClock(timezone.utc, "given", "given by the caller: UTC", 0)
+        return HostClock(timezone.utc, "given", "clock.given", 0, reason_args={"zone": "UTC"})
     fixed = _OFFSET.fullmatch(text)
     if fixed is not None:
         sign, hours, minutes_text = fixed.groups()
@@ -64,12 +64,12 @@ def given_clock(tz: str | tzinfo) -> HostClock:
             raise ConfigError(f"time zone offset out of range: {tz!r}")
         minutes = -minutes if sign == "-" else minutes
         zone = timezone(timedelta(minutes=minutes))
-        return HostClock(zone, "given", f"given by the caller: {text}", minutes)
+        return HostClock(zone, "given", "clock.given", minutes, reason_args={"zone": text})
     try:
         zone_info = ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"unknown time zone {tz!r} (use an IANA name or +hh:mm)") from error
-    return HostClock(zone_info, "given", f"given by the caller: {text} (DST-aware)", None)
+    return HostClock(zone_info, "given", "clock.given-dst", None, reason_args={"zone": text})
 
 
 def analyze(
@@ -202,6 +202,8 @@ def _alignment(clock: HostClock) -> TimeAlignment:
         zone=str(clock.zone),
         offset_minutes=clock.offset_minutes,
         reason=clock.reason,
+        reason_id=clock.reason_id,
+        reason_args=clock.reason_args,
         anchors=clock.anchors,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import locale
 import unicodedata
 from pathlib import Path
 
@@ -117,6 +118,8 @@ def test_japanese_report_has_the_same_findings_in_japanese(
         assert ja_finding.remediation and all(_has_japanese(r) for r in ja_finding.remediation)
         assert not _has_japanese(en_finding.message + en_finding.title)
     assert all(_has_japanese(run.title) for run in japanese.rules)
+    assert japanese.time_alignment.reason_id == english.time_alignment.reason_id
+    assert _has_japanese(japanese.time_alignment.reason)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
@@ -183,11 +186,18 @@ def test_backup_run_columns_line_up_in_japanese(japanese: Report) -> None:
 def test_language_from_the_locale(
     monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], expected: str
 ) -> None:
+    monkeypatch.setattr(locale, "getlocale", lambda: (None, None))
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     assert default_language() == expected
+
+
+def test_language_from_the_windows_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(locale, "getlocale", lambda: ("Japanese_Japan", "932"))
+    assert default_language({}) == "ja"
+    assert default_language({"LANG": "en_US.UTF-8"}) == "en"
 
 
 def test_unknown_language_is_a_config_error() -> None:

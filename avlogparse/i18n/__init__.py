@@ -16,6 +16,7 @@ A placeholder may name a format that the catalog of each language renders its ow
 
 from __future__ import annotations
 
+import locale
 import os
 import string
 import unicodedata
@@ -41,14 +42,14 @@ _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 def default_language(environ: Mapping[str, str] | None = None) -> Language:
     """The language of the user's locale: ``ja_JP.UTF-8`` → ``ja``; anything else → ``en``.
 
-    The first non-empty of LC_ALL, LC_MESSAGES and LANG decides, as in POSIX.
+    The first non-empty of LC_ALL, LC_MESSAGES and LANG decides, as in POSIX. Without any
+    (as on Windows) the process locale does, e.g. ``Japanese_Japan``.
     """
     env = os.environ if environ is None else environ
-    for name in _LOCALE_VARIABLES:
-        value = env.get(name, "")
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    return "en"
+    name = next((env[v] for v in _LOCALE_VARIABLES if env.get(v)), None)
+    if name is None:
+        name = locale.getlocale()[0] or ""
+    return "ja" if name.lower().startswith("ja") else "en"
 
 
 def check_language(lang: str) -> Language:
@@ -152,7 +153,7 @@ def localize_finding(finding: Finding, lang: str) -> Finding:
 
 
 def localize_report(report: Report, lang: str) -> Report:
-    """A copy of ``report`` with every finding and rule title rendered in ``lang``."""
+    """A copy of ``report`` with its findings, rule runs and time alignment in ``lang``."""
     check_language(lang)
     rules = []
     for run in report.rules:
@@ -161,11 +162,16 @@ def localize_report(report: Report, lang: str) -> Report:
         if run.missing_inputs:
             update["reason"] = text("reason.missing-inputs", lang, inputs=run.missing_inputs)
         rules.append(run.model_copy(update=update))
+    alignment = report.time_alignment
+    if alignment.reason_id:
+        reason = text(alignment.reason_id, lang, **alignment.reason_args)
+        alignment = alignment.model_copy(update={"reason": reason})
     return report.model_copy(
         update={
             "lang": lang,
             "findings": [localize_finding(f, lang) for f in report.findings],
             "rules": rules,
+            "time_alignment": alignment,
         }
     )
 

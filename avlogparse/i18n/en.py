@@ -200,6 +200,26 @@ TEXT_REPORT = {
     "text.more-diagnostics": "… {count} more (--verbose)",
 }
 
+HOST_CLOCK = {
+    "clock.given": "given by the caller: {zone}",
+    "clock.given-dst": "given by the caller: {zone} (DST-aware)",
+    "clock.no-anchors": (
+        "no pair of host-local and UTC records to compare; host-local times are shown as UTC "
+        "— pass tz= (or --tz) for the host's zone"
+    ),
+    "clock.no-match": (
+        "{anchors} host-local records had no UTC event within the correlation windows at any "
+        "offset; host-local times are shown as UTC"
+    ),
+    "clock.inferred": (
+        "inferred {offset}: it places the VMMS events right after {explained} of {anchors} "
+        "host-local anchor records (cleanups, checkpoint failures){rivals:msg}"
+    ),
+    "clock.inferred.rivals": (
+        "; {rival_count} other offsets fit as many anchors (least lag chosen)"
+    ),
+}
+
 HELPERS = {
     "time.unknown": "an unknown time",
     "hresult.unknown": "an unknown error",
@@ -219,6 +239,7 @@ MESSAGES: dict[str, str] = {
     **MISSING_LINKS,
     **EVIDENCE_ROLES,
     **TEXT_REPORT,
+    **HOST_CLOCK,
     **HELPERS,
     **{f"hresult.{entry.hex}": entry.text for entry in HRESULTS.values()},
     **{f"wmi.{code}": meaning for code, meaning in WMI_RETURN_CODES.items()},

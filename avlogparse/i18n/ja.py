@@ -217,6 +217,26 @@ TEXT_REPORT = {
     "text.more-diagnostics": "… ほか {count} 件 (--verbose で表示)",
 }
 
+HOST_CLOCK = {
+    "clock.given": "呼び出し元による指定: {zone}",
+    "clock.given-dst": "呼び出し元による指定: {zone} (夏時間対応)",
+    "clock.no-anchors": (
+        "ホストのローカル時刻と UTC を比較できる記録の組がないため、ホストのローカル時刻を UTC "
+        "として表示しています。ホストのタイム ゾーンは tz= (または --tz) で指定してください"
+    ),
+    "clock.no-match": (
+        "どのオフセットでも、ホストのローカル時刻の記録 {anchors} 件に対応する UTC のイベントが"
+        "相関の時間枠内にないため、ホストのローカル時刻を UTC として表示しています"
+    ),
+    "clock.inferred": (
+        "{offset} と推定: このオフセットでは、基準とした記録 (クリーンアップ、チェックポイントの"
+        "失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが位置します{rivals:msg}"
+    ),
+    "clock.inferred.rivals": (
+        "。ほかに {rival_count} 個のオフセットが同数の記録に当てはまります (遅延が最小のものを選択)"
+    ),
+}
+
 HELPERS = {
     "time.unknown": "不明な時刻",
     "hresult.unknown": "不明",
@@ -270,6 +290,7 @@ MESSAGES: dict[str, str] = {
     **MISSING_LINKS,
     **EVIDENCE_ROLES,
     **TEXT_REPORT,
+    **HOST_CLOCK,
     **HELPERS,
     **HRESULT_TEXTS,
     **WMI_RETURN_CODES,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +46,8 @@ class TimeAlignment(BaseModel):
     offset_minutes: int | None
     reason: str
     anchors: int = 0
+    reason_id: str = ""
+    reason_args: dict[str, Any] = Field(default_factory=dict)
 
 
 class RuleRun(BaseModel):
