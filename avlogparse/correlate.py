@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from itertools import islice
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from avlogparse.catalog import (
     CHECKPOINT_FAILED_EVENT,
@@ -23,6 +23,7 @@ from avlogparse.catalog import (
     MERGE_COMPLETED_EVENT,
     MERGE_FAILED_EVENT,
 )
+from avlogparse.i18n import text as catalog_text
 from avlogparse.models.findings import Evidence, VmRef
 from avlogparse.models.records import (
     ClusterLogRecord,
@@ -60,13 +61,19 @@ class Windows:
 
 @dataclass(frozen=True)
 class HostClock:
-    """How host-local (naive) times map to UTC, and how we know."""
+    """How host-local (naive) times map to UTC, and how we know (``reason_id`` + args)."""
 
     zone: tzinfo
     source: Literal["given", "inferred", "assumed"]
-    reason: str
+    reason_id: str
     offset_minutes: int | None
     anchors: int = 0
+    reason_args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """Why this zone, in English (``clock.*`` in the catalogs)."""
+        return catalog_text(self.reason_id, **self.reason_args)
 
     def aware(self, moment: datetime | None) -> datetime | None:
         """A naive host-local time made aware in the host zone; aware times pass through."""
@@ -380,7 +387,7 @@ class OrphanChain:
     """Cleanup reported success, then the merge failed for a VM: an orphaned checkpoint.
 
     ``consequences`` are the later 43426 lines for the same VM (the next backup it was in);
-    ``missing_links`` says which part of the chain the bundle does not show.
+    ``missing_links`` says which part of the chain the bundle does not show (catalog ids).
     """
 
     cleanup: Cleanup
@@ -532,10 +539,7 @@ def _link_consequence(
 ) -> None:
     """Find the next backup that included the VM and whether it failed checkpointing."""
     if Kind.AVHYPERVVSS not in collector.kinds:
-        chain.missing_links.append(
-            "the next backup's avhypervvss.log is not in the bundle, so whether it failed "
-            "checkpoint creation (43426) for this VM cannot be shown"
-        )
+        chain.missing_links.append("missing.next-backup-log")
         return
     after = chain.merge_failures[0].utc
     key = vm_key(chain.vm)
@@ -549,14 +553,9 @@ def _link_consequence(
         chain.consequence_run = run
         chain.consequences = run_failures
         if not run_failures:
-            chain.missing_links.append(
-                "the next backup that included this VM did not report a checkpoint failure "
-                "for it; the orphaned checkpoint may have been removed in between"
-            )
+            chain.missing_links.append("missing.next-backup-succeeded")
         return
-    chain.missing_links.append(
-        "avhypervvss.log shows no backup after this cleanup that included the VM"
-    )
+    chain.missing_links.append("missing.no-later-backup")
 
 
 def infer_clock(collector: Collector, windows: Windows) -> HostClock:
@@ -585,8 +584,7 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
         return HostClock(
             zone=timezone.utc,
             source="assumed",
-            reason="no pair of host-local and UTC records to compare; host-local times are "
-            "shown as UTC — pass tz= (or --tz) for the host's zone",
+            reason_id="clock.no-anchors",
             offset_minutes=None,
         )
     best: tuple[int, float, int] | None = None
@@ -607,27 +605,27 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
         return HostClock(
             zone=timezone.utc,
             source="assumed",
-            reason=f"{len(anchors)} host-local records had no UTC event within the "
-            "correlation windows at any offset; host-local times are shown as UTC",
+            reason_id="clock.no-match",
             offset_minutes=None,
             anchors=len(anchors),
+            reason_args={"anchors": len(anchors)},
         )
     explained, _, minutes = best
     rivals = sorted((m for m, s in scores.items() if s == explained and m != minutes))
     sign = "+" if minutes >= 0 else "-"
-    text = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    reason = (
-        f"inferred {text}: it places the VMMS events right after {explained} of "
-        f"{len(anchors)} host-local anchor records (cleanups, checkpoint failures)"
-    )
-    if rivals:
-        reason += f"; {len(rivals)} other offsets fit as many anchors (least lag chosen)"
     return HostClock(
         zone=fixed_zone(minutes),
         source="inferred",
-        reason=reason,
+        reason_id="clock.inferred",
         offset_minutes=minutes,
         anchors=len(anchors),
+        reason_args={
+            "offset": f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+            "explained": explained,
+            "anchors": len(anchors),
+            "rivals": "clock.inferred.rivals" if rivals else None,
+            "rival_count": len(rivals),
+        },
     )
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.correlate import Collector, Facts, HostClock, Windows, build_facts
 from avlogparse.errors import ConfigError, NotABundleError
+from avlogparse.i18n import check_language, localize_report, text
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
 from avlogparse.models.findings import Finding, VmRef
@@ -51,10 +52,10 @@ def given_clock(tz: str | tzinfo) -> HostClock:
     if isinstance(tz, tzinfo):
         offset = tz.utcoffset(None)
         minutes = int(offset.total_seconds() // 60) if offset is not None else None
-        return HostClock(tz, "given", f"given by the caller: {tz}", minutes)
+        return HostClock(tz, "given", "clock.given", minutes, reason_args={"zone": str(tz)})
     text = tz.strip()
     if text.upper() in ("UTC", "Z", "GMT"):
-        return HostClock(timezone.utc, "given", "given by the caller: UTC", 0)
+        return HostClock(timezone.utc, "given", "clock.given", 0, reason_args={"zone": "UTC"})
     fixed = _OFFSET.fullmatch(text)
     if fixed is not None:
         sign, hours, minutes_text = fixed.groups()
@@ -63,12 +64,12 @@ def given_clock(tz: str | tzinfo) -> HostClock:
             raise ConfigError(f"time zone offset out of range: {tz!r}")
         minutes = -minutes if sign == "-" else minutes
         zone = timezone(timedelta(minutes=minutes))
-        return HostClock(zone, "given", f"given by the caller: {text}", minutes)
+        return HostClock(zone, "given", "clock.given", minutes, reason_args={"zone": text})
     try:
         zone_info = ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(f"unknown time zone {tz!r} (use an IANA name or +hh:mm)") from error
-    return HostClock(zone_info, "given", f"given by the caller: {text} (DST-aware)", None)
+    return HostClock(zone_info, "given", "clock.given-dst", None, reason_args={"zone": text})
 
 
 def analyze(
@@ -78,13 +79,17 @@ def analyze(
     rules: Iterable[Rule] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     windows: Windows | None = None,
+    lang: str | None = None,
 ) -> Report:
     """Analyse a bundle (folder, file, .zip, .tar[.gz]) and return its :class:`Report`.
+
+    ``lang`` (``en``, the default, or ``ja``) is the language of the report's texts.
 
     Raises :class:`~avlogparse.errors.AvlogparseError` only for what the caller must handle
     (no such path, nothing analysable, a bad ``tz``); everything else is in the report.
     """
     started = time.perf_counter()
+    lang = check_language(lang or "en")
     clock = given_clock(tz) if tz is not None else None
     windows = windows or Windows()
     bundle = (
@@ -138,7 +143,7 @@ def analyze(
         unparsed_shapes=sorted(collector.unparsed_shapes.values(), key=lambda u: -u.count),
     )
     report.stats = _stats(report, time.perf_counter() - started)
-    return report
+    return report if lang == "en" else localize_report(report, lang)
 
 
 def _input_file(stats: ParseStats, size: int | None) -> InputFile:
@@ -166,7 +171,8 @@ def _run_rules(
         run = RuleRun(rule_id=rule.id, severity=rule.severity, title=rule.title, status="ran")
         if missing:
             run.status = "skipped"
-            run.reason = "the bundle has no " + " and no ".join(k.value for k in missing) + " input"
+            run.missing_inputs = [kind.value for kind in missing]
+            run.reason = text("reason.missing-inputs", inputs=run.missing_inputs)
             runs.append(run)
             continue
         try:
@@ -196,6 +202,8 @@ def _alignment(clock: HostClock) -> TimeAlignment:
         zone=str(clock.zone),
         offset_minutes=clock.offset_minutes,
         reason=clock.reason,
+        reason_id=clock.reason_id,
+        reason_args=clock.reason_args,
         anchors=clock.anchors,
     )
 

@@ -42,7 +42,12 @@ class VmRef(BaseModel):
 
 
 class Finding(BaseModel):
-    """A diagnosis by one rule; ``evidence`` lists every record it rests on."""
+    """A diagnosis by one rule; ``evidence`` lists every record it rests on.
+
+    ``title``, ``message``, ``remediation`` and ``missing_links`` are text in ``lang``; the
+    ``*_id(s)`` and ``message_args`` beside them are stable and re-render it in any language
+    (:func:`avlogparse.i18n.localize_finding`).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -51,12 +56,18 @@ class Finding(BaseModel):
     severity: Severity
     title: str
     message: str
+    message_id: str = Field(default="", description="catalog id of the message")
+    message_args: dict[str, Any] = Field(
+        default_factory=dict, description="JSON values the message is rendered from"
+    )
+    lang: str = Field(default="en", description="language of the texts: en or ja")
     vm: VmRef | None = None
     host: str | None = None
     first_seen: AwareDatetime | None = None
     last_seen: AwareDatetime | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     remediation: list[str] = Field(default_factory=list)
+    remediation_ids: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
     explained_by: list[str] = Field(
         default_factory=list, description="ids of findings that explain this one"
@@ -64,6 +75,7 @@ class Finding(BaseModel):
     missing_links: list[str] = Field(
         default_factory=list, description="parts of the causal chain the bundle does not show"
     )
+    missing_link_ids: list[str] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,7 +11,7 @@ from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.severity import Severity
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
 
 
@@ -46,6 +46,8 @@ class TimeAlignment(BaseModel):
     offset_minutes: int | None
     reason: str
     anchors: int = 0
+    reason_id: str = ""
+    reason_args: dict[str, Any] = Field(default_factory=dict)
 
 
 class RuleRun(BaseModel):
@@ -56,6 +58,7 @@ class RuleRun(BaseModel):
     title: str
     status: Literal["ran", "skipped"]
     reason: str | None = None
+    missing_inputs: list[str] = Field(default_factory=list)
     findings: int = 0
 
 
@@ -108,6 +111,7 @@ class Report(BaseModel):
 
     schema_version: str = SCHEMA_VERSION
     tool: ToolInfo
+    lang: str = Field(default="en", description="language of the texts: en or ja")
     bundle: str
     inputs: list[InputFile] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)

@@ -1,7 +1,15 @@
-"""The human summary: findings by severity, with VM, time, evidence and the first step."""
+"""The human summary: findings by severity, with VM, time, evidence and the first step.
+
+Every label comes from the message catalogs (:mod:`avlogparse.i18n`), so the summary reads
+in English or Japanese; findings are shown in the report's own language (see
+:func:`~avlogparse.i18n.localize_report`).
+"""
 
 from __future__ import annotations
 
+from functools import partial
+
+from avlogparse.i18n import display_width, has_text, localize_report, pad, text
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
@@ -17,8 +25,13 @@ _RESET = "\x1b[0m"
 _MAX_EVIDENCE = 6
 
 
-def render_text(report: Report, *, colour: bool = False, verbose: bool = False) -> str:
-    """The report as plain text (ANSI colour only when asked for)."""
+def render_text(
+    report: Report, *, colour: bool = False, verbose: bool = False, lang: str | None = None
+) -> str:
+    """The report as plain text in ``lang`` (default: the report's); ANSI colour when asked."""
+    if lang is not None and lang != report.lang:
+        report = localize_report(report, lang)
+    label = partial(text, lang=report.lang)
 
     def paint(severity: Severity, text: str) -> str:
         return f"{_COLOURS[severity]}{text}{_RESET}" if colour else text
@@ -26,38 +39,53 @@ def render_text(report: Report, *, colour: bool = False, verbose: bool = False) 
     out: list[str] = []
     stats = report.stats
     out.append(f"avlogparse {report.tool.version} — {escape(report.bundle)}")
-    out.append(
-        f"  {stats.files_read} file(s) read, {stats.files_unknown} unknown, "
-        f"{stats.files_refused} refused; {stats.lines} lines, {stats.events} events, "
-        f"{stats.unparsed} unparsed"
+    totals = label(
+        "text.totals",
+        files_read=stats.files_read,
+        files_unknown=stats.files_unknown,
+        files_refused=stats.files_refused,
+        lines=stats.lines,
+        events=stats.events,
+        unparsed=stats.unparsed,
     )
+    out.append(f"  {totals}")
+    if not report.complete:
+        out.append(f"  {label('text.incomplete')}")
     alignment = report.time_alignment
-    out.append(f"  host time: {alignment.zone} ({alignment.source}) — {alignment.reason}")
+    source = label(f"text.time-source.{alignment.source}")
+    out.append(
+        "  " + label("text.host-time", zone=alignment.zone, source=source, reason=alignment.reason)
+    )
     if report.backup_runs:
         out.append("")
-        out.append("Backup runs")
+        out.append(label("text.backup-runs"))
+        outcomes = {o: label(f"text.outcome.{o}") for o in ("success", "partial", "failed")}
+        width = max(8, *(display_width(o) for o in outcomes.values()))
+        separator = label("list.separator")
         for run in report.backup_runs:
             started = run.started.strftime("%Y-%m-%d %H:%M") if run.started else "?"
-            skipped = ", ".join(escape(vm.name or vm.id or "?") for vm in run.vms_skipped)
+            names = [escape(vm.name or vm.id or "?") for vm in run.vms_skipped]
             out.append(
-                f"  {started}  {run.outcome:<8} {len(run.vms_mentioned)} VM(s) mentioned"
-                + (f", skipped: {skipped}" if skipped else "")
+                f"  {started}  {pad(outcomes[run.outcome], width)} "
+                + label("text.vms-mentioned", count=len(run.vms_mentioned))
+                + (label("text.vms-skipped", names=separator.join(names)) if names else "")
                 + f"  [{escape(run.path)}:{run.first_line}-{run.last_line}]"
             )
     out.append("")
     if not report.findings:
-        out.append("No findings.")
+        out.append(label("text.no-findings"))
     for severity in sorted(Severity, key=lambda s: -s.rank):
         group = [f for f in report.findings if f.severity is severity]
         if not group:
             continue
-        out.append(paint(severity, f"{severity.value.upper()} ({len(group)})"))
+        heading = label(f"text.severity.{severity.value}")
+        out.append(paint(severity, f"{heading} ({len(group)})"))
         for finding in group:
-            out.extend(_finding_lines(finding, verbose))
+            out.extend(_finding_lines(finding, verbose, report.lang))
         out.append("")
     if report.unparsed_shapes:
         total = sum(shape.count for shape in report.unparsed_shapes)
-        out.append(f"Unparsed lines: {total} in {len(report.unparsed_shapes)} shape(s)")
+        out.append(label("text.unparsed", total=total, shapes=len(report.unparsed_shapes)))
         for shape in report.unparsed_shapes[: None if verbose else 5]:
             out.append(
                 f"  {shape.count:>6} x {escape(shape.template)}"
@@ -66,11 +94,11 @@ def render_text(report: Report, *, colour: bool = False, verbose: bool = False) 
         out.append("")
     not_run = [r for r in report.rules if r.status == "skipped"]
     if not_run:
-        out.append("Rules not run")
+        out.append(label("text.rules-not-run"))
         out.extend(f"  {r.rule_id}: {escape(r.reason or '')}" for r in not_run)
         out.append("")
     if report.diagnostics:
-        out.append(f"Diagnostics ({len(report.diagnostics)})")
+        out.append(label("text.diagnostics", count=len(report.diagnostics)))
         for diagnostic in report.diagnostics[: None if verbose else 10]:
             where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
             out.append(
@@ -78,22 +106,39 @@ def render_text(report: Report, *, colour: bool = False, verbose: bool = False) 
                 + (f" [{escape(where)}]" if where else "")
             )
         if not verbose and len(report.diagnostics) > 10:
-            out.append(f"  … {len(report.diagnostics) - 10} more (--verbose)")
+            out.append("  " + label("text.more-diagnostics", count=len(report.diagnostics) - 10))
     return "\n".join(out).rstrip() + "\n"
 
 
-def _finding_lines(finding: Finding, verbose: bool) -> list[str]:
-    when = finding.first_seen.isoformat(sep=" ") if finding.first_seen else "time unknown"
-    vm = f" VM {escape(finding.vm.label())}" if finding.vm else ""
-    lines = [f"  [{finding.rule_id}]{vm} at {when}", f"    {escape(finding.message)}"]
-    lines.extend(f"    missing: {escape(link)}" for link in finding.missing_links)
+def _finding_lines(finding: Finding, verbose: bool, lang: str) -> list[str]:
+    label = partial(text, lang=lang)
+    when = finding.first_seen.isoformat(sep=" ") if finding.first_seen else None
+    where = [label("text.vm", vm=escape(finding.vm.label()))] if finding.vm else []
+    where.append(label("text.seen-at", when=when) if when else label("text.time-unknown"))
+    lines = [
+        f"  [{finding.rule_id}] {escape(finding.title)}",
+        f"    {' '.join(where)}",
+        f"    {escape(finding.message)}",
+    ]
+    lines.extend(
+        "    " + label("text.missing-link", link=escape(link)) for link in finding.missing_links
+    )
     if finding.explained_by:
-        lines.append(f"    explained by: {', '.join(finding.explained_by)}")
+        lines.append("    " + label("text.explained-by", ids=", ".join(finding.explained_by)))
     if finding.remediation:
-        lines.append(f"    → {escape(finding.remediation[0])}")
+        lines.append("    " + label("text.remediation", step=escape(finding.remediation[0])))
     shown = finding.evidence if verbose else finding.evidence[:_MAX_EVIDENCE]
     for item in shown:
-        lines.append(f"      {escape(item.path)}:{item.line}  {item.role or ''}")
+        role = _role(item.role, lang)
+        lines.append(f"      {escape(item.path)}:{item.line}  {role}")
     if len(shown) < len(finding.evidence):
-        lines.append(f"      … {len(finding.evidence) - len(shown)} more evidence lines")
+        hidden = len(finding.evidence) - len(shown)
+        lines.append("      " + label("text.more-evidence", count=hidden))
     return lines
+
+
+def _role(role: str | None, lang: str) -> str:
+    """What an evidence line proves, in ``lang`` (a role the catalog lacks as it is)."""
+    if role is None:
+        return ""
+    return text(f"role.{role}", lang) if has_text(f"role.{role}") else role

@@ -1,9 +1,12 @@
 """What a rule is: a KB article with a check attached.
 
-A rule declares its id, title, severity, what it looks for and why that matters
-(``description``), what to do (``remediation``), ``references`` and the input kinds it
-``requires``. The engine skips a rule whose inputs are missing and says so in the report;
-otherwise it calls :meth:`Rule.evaluate` with the correlated :class:`Facts`.
+A rule declares its id, severity, what it looks for and why that matters
+(``description``), what to do (``remediation_ids``), ``references`` and the input kinds it
+``requires``. Its title, messages and steps live in the message catalogs of
+:mod:`avlogparse.i18n`: a rule makes findings from message ids and raw arguments, so every
+finding can be rendered in English or Japanese. The engine skips a rule whose inputs are
+missing and says so in the report; otherwise it calls :meth:`Rule.evaluate` with the
+correlated :class:`Facts`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from avlogparse.correlate import Facts
+from avlogparse.i18n import text
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.severity import Severity
 from avlogparse.sniff import Kind
@@ -22,12 +26,21 @@ class Rule:
     """Base class; subclasses set the class variables and implement :meth:`evaluate`."""
 
     id: ClassVar[str]
-    title: ClassVar[str]
     severity: ClassVar[Severity]
     description: ClassVar[str]
-    remediation: ClassVar[tuple[str, ...]] = ()
+    remediation_ids: ClassVar[tuple[str, ...]] = ()
     references: ClassVar[tuple[str, ...]] = ()
     requires: ClassVar[frozenset[Kind]] = frozenset()
+
+    @property
+    def title(self) -> str:
+        """The English title (``rule.<id>.title`` in the catalogs)."""
+        return text(f"rule.{self.id}.title")
+
+    @property
+    def remediation(self) -> tuple[str, ...]:
+        """The default remediation steps in English."""
+        return tuple(text(step) for step in self.remediation_ids)
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         """Yield the findings this rule makes from the facts."""
@@ -41,38 +54,49 @@ class Rule:
         self,
         facts: Facts,
         *,
-        message: str,
+        message_id: str,
+        message_args: dict[str, Any],
         evidence: Iterable[Evidence],
         vm: VmRef | None = None,
         host: str | None = None,
-        remediation: Iterable[str] | None = None,
+        remediation_ids: Iterable[str] | None = None,
         severity: Severity | None = None,
         explained_by: Iterable[str] = (),
-        missing_links: Iterable[str] = (),
+        missing_link_ids: Iterable[str] = (),
         data: dict[str, Any] | None = None,
     ) -> Finding:
-        """A finding with this rule's metadata; first/last seen come from the evidence."""
+        """A finding with this rule's metadata, in English; first/last seen from the evidence.
+
+        ``message_args`` hold JSON values only (times via :func:`host_time_arg`), so the
+        finding can be rendered again in another language.
+        """
         items = list(evidence)
         times = [facts.clock.host_time(e.timestamp) for e in items]
+        steps = list(self.remediation_ids if remediation_ids is None else remediation_ids)
+        links = list(missing_link_ids)
         return Finding(
             rule_id=self.id,
             severity=severity or self.severity,
             title=self.title,
-            message=message,
+            message=text(message_id, **message_args),
+            message_id=message_id,
+            message_args=message_args,
             vm=vm,
             host=host,
             first_seen=min((t for t in times if t is not None), default=None),
             last_seen=max((t for t in times if t is not None), default=None),
             evidence=items,
-            remediation=list(self.remediation if remediation is None else remediation),
+            remediation=[text(step) for step in steps],
+            remediation_ids=steps,
             references=list(self.references),
             explained_by=list(explained_by),
-            missing_links=list(missing_links),
+            missing_links=[text(link) for link in links],
+            missing_link_ids=links,
             data=data or {},
         )
 
 
-def describe_time(facts: Facts, moment: datetime | None) -> str:
-    """A time as the support engineer reads it: host-local, with the offset."""
+def host_time_arg(facts: Facts, moment: datetime | None) -> str | None:
+    """A time as a message argument: host-local ISO with the offset (``{x:time}`` formats it)."""
     local = facts.clock.host_time(moment)
-    return "an unknown time" if local is None else local.strftime("%Y-%m-%d %H:%M:%S %z")
+    return None if local is None else local.isoformat()

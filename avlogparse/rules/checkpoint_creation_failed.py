@@ -18,26 +18,17 @@ from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
 from avlogparse.correlate import Facts
 from avlogparse.models.findings import Finding, finding_id
 from avlogparse.models.severity import Severity
-from avlogparse.rules.base import Rule, describe_time
+from avlogparse.rules.base import Rule, host_time_arg
 from avlogparse.rules.orphaned_checkpoint import OrphanedCheckpoint
+from avlogparse.rules.remediation import CHECK_CHECKPOINTS
 from avlogparse.sniff import Kind
-
-CHECK_WINCLUSTERSVC = (
-    "Read winclustersvc.log and the Hyper-V-VMMS Admin event log of the host around the "
-    "time of the failure for the reason the checkpoint could not be created."
-)
-CHECK_CHECKPOINTS = (
-    "Check that the VM has no leftover checkpoint (`Get-VMSnapshot -VMName <name>`) and no "
-    "stray .avhdx files in its folder, then retry the backup."
-)
 
 
 class CheckpointCreationFailed(Rule):
     id = "checkpoint-creation-failed"
-    title = "Checkpoint creation failed; VM skipped from backup"
     severity = Severity.ERROR
     description = __doc__ or ""
-    remediation = (CHECK_WINCLUSTERSVC, CHECK_CHECKPOINTS)
+    remediation_ids = ("fix.check-winclustersvc", CHECK_CHECKPOINTS)
     references = (KB_ORPHANED_CHECKPOINT,)
     requires = frozenset({Kind.AVHYPERVVSS})
 
@@ -45,24 +36,24 @@ class CheckpointCreationFailed(Rule):
         for failure in facts.checkpoint_failures:
             evidence = [facts.evidence(failure.record, "checkpoint-failed")]
             evidence += [facts.evidence(e, "vmms-checkpoint-failed") for e in failure.vmms_events]
-            message = (
-                f"Checkpoint creation for '{failure.vm.label()}' failed in the backup started "
-                f"{describe_time(facts, failure.run.started)}; the VM was skipped."
-            )
+            args = {
+                "vm": failure.vm.label(),
+                "started": host_time_arg(facts, failure.run.started),
+                "cause": None,
+            }
             explained_by: list[str] = []
             chain = facts.chain_for(failure)
             if chain is not None:
                 cause_anchor = facts.evidence(chain.cleanup.cleanup, "cleanup")
                 explained_by.append(finding_id(OrphanedCheckpoint.id, chain.vm, [cause_anchor]))
-                message += (
-                    " Explained by an orphaned checkpoint: the merge after the cleanup of "
-                    f"{describe_time(facts, chain.cleanup.local_time)} failed for this VM."
-                )
+                args["cause"] = "msg.checkpoint-creation-failed.orphan"
+                args["cleanup_time"] = host_time_arg(facts, chain.cleanup.local_time)
             elif failure.vmms_events:
-                message += " VMMS confirms the failed checkpoint operation."
+                args["cause"] = "msg.checkpoint-creation-failed.vmms"
             yield self.finding(
                 facts,
-                message=message,
+                message_id="msg.checkpoint-creation-failed",
+                message_args=args,
                 evidence=evidence,
                 vm=failure.vm,
                 explained_by=explained_by,

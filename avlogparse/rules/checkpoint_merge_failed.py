@@ -18,13 +18,12 @@ from avlogparse.correlate import Facts, MergeFailure, vm_key
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
-from avlogparse.rules.base import Rule, describe_time
+from avlogparse.rules.base import Rule, host_time_arg
 from avlogparse.sniff import Kind
 
 
 class CheckpointMergeFailed(Rule):
     id = "checkpoint-merge-failed"
-    title = "Checkpoint disk merge failed"
     severity = Severity.ERROR
     description = __doc__ or ""
     references = (KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE)
@@ -36,16 +35,18 @@ class CheckpointMergeFailed(Rule):
             hresult = first.hresult
             yield self.finding(
                 facts,
-                message=(
-                    f"VMMS failed to merge the checkpoint disk of '{burst[0].vm.label()}' "
-                    f"{len(burst)} time(s) from {describe_time(facts, burst[0].utc)} to "
-                    f"{describe_time(facts, burst[-1].utc)} with "
-                    f"{remediation.describe_hresult(hresult)}."
-                ),
+                message_id="msg.checkpoint-merge-failed",
+                message_args={
+                    "vm": burst[0].vm.label(),
+                    "attempts": len(burst),
+                    "first": host_time_arg(facts, burst[0].utc),
+                    "last": host_time_arg(facts, burst[-1].utc),
+                    "hresult": remediation.hresult_arg(hresult),
+                },
                 evidence=[facts.evidence(m.event, "merge-failed") for m in burst],
                 vm=burst[0].vm,
                 host=burst[0].host,
-                remediation=[*remediation.for_hresult(hresult), remediation.FIND_ORPHANS],
+                remediation_ids=[*remediation.for_hresult(hresult), remediation.FIND_ORPHANS],
                 data={"hresult": first.hresult_hex, "attempts": len(burst)},
             )
 

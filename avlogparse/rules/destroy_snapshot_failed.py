@@ -16,20 +16,15 @@ from avlogparse.correlate import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
-from avlogparse.rules.base import Rule, describe_time
+from avlogparse.rules.base import Rule, host_time_arg
 from avlogparse.sniff import Kind
 
 
 class DestroySnapshotFailed(Rule):
     id = "destroy-snapshot-failed"
-    title = "Backup checkpoint could not be removed (DestroySnapshot failed)"
     severity = Severity.ERROR
     description = __doc__ or ""
-    remediation = (
-        "List the VM's checkpoints (`Get-VMSnapshot`) and remove the Avamar backup checkpoint "
-        "left behind, or ask Microsoft support when it cannot be removed.",
-        remediation.WINDOWS_UPDATES,
-    )
+    remediation_ids = ("fix.remove-backup-checkpoint", remediation.WINDOWS_UPDATES)
     references = (KB_ORPHANED_CHECKPOINT,)
     requires = frozenset({Kind.WINCLUSTERSVC})
 
@@ -40,18 +35,17 @@ class DestroySnapshotFailed(Rule):
             evidence = [facts.evidence(record, "destroy-failed")]
             if cleanup is not None:
                 evidence.insert(0, facts.evidence(cleanup.cleanup, "cleanup"))
-            code = (
-                f"WMI return code {record.return_code} ({record.return_code_name or 'unknown'})"
-                if record.return_code is not None
-                else remediation.describe_hresult(record.hresult)
-            )
             yield self.finding(
                 facts,
-                message=(
-                    f"DestroySnapshot failed at {describe_time(facts, record.timestamp)}"
-                    + (f" for group {cleanup.cleanup.group}" if cleanup else "")
-                    + f" with {code}."
-                ),
+                message_id="msg.destroy-snapshot-failed" + (".group" if cleanup else ""),
+                message_args={
+                    "time": host_time_arg(facts, record.timestamp),
+                    "group": cleanup.cleanup.group if cleanup else None,
+                    "code": "msg.destroy-snapshot-failed."
+                    + ("hresult" if record.return_code is None else "wmi"),
+                    "return_code": record.return_code,
+                    "hresult": remediation.hresult_arg(record.hresult),
+                },
                 evidence=evidence,
                 host=cleanup.host if cleanup else None,
                 data={"return_code": record.return_code, "hresult": record.hresult_hex},

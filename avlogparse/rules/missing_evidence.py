@@ -20,25 +20,13 @@ from avlogparse.models.severity import Severity
 from avlogparse.rules.base import Rule
 from avlogparse.sniff import Kind
 
-COLLECT = {
-    Kind.WINCLUSTERSVC: (
-        "winclustersvc.log",
-        "Collect winclustersvc.log from the Avamar client's var folder on every Hyper-V "
-        "host (cluster node) of the job, typically C:\\Program Files\\avs\\var\\.",
-    ),
-    Kind.EVENT_XML: (
-        "the Hyper-V-VMMS Admin event log",
-        "Export the Hyper-V-VMMS Admin log of every Hyper-V host as XML: Event Viewer > "
-        "Applications and Services Logs > Microsoft > Windows > Hyper-V-VMMS > Admin > "
-        "Save All Events As… (XML), or `wevtutil qe Microsoft-Windows-Hyper-V-VMMS-Admin "
-        "/f:xml > vmms-admin.xml`.",
-    ),
-}
+EXPLAINING_KINDS = (Kind.WINCLUSTERSVC, Kind.EVENT_XML)
+"""The logs that explain a 43426; the catalog has ``msg.missing-evidence.<kind>`` and
+``fix.collect-<kind>`` (what to collect and where) for each."""
 
 
 class MissingEvidence(Rule):
     id = "missing-evidence"
-    title = "Logs needed to explain a checkpoint failure are missing from the bundle"
     severity = Severity.INFO
     description = __doc__ or ""
     references = (KB_ORPHANED_CHECKPOINT,)
@@ -48,16 +36,14 @@ class MissingEvidence(Rule):
         failures = facts.checkpoint_failures
         if not failures:
             return
-        for kind, (name, how) in COLLECT.items():
+        for kind in EXPLAINING_KINDS:
             if kind in facts.kinds:
                 continue
             yield self.finding(
                 facts,
-                message=(
-                    f"{len(failures)} checkpoint creation failure(s) (43426) cannot be "
-                    f"explained because {name} is not in the bundle."
-                ),
+                message_id=f"msg.missing-evidence.{kind.value}",
+                message_args={"failures": len(failures)},
                 evidence=[facts.evidence(f.record, "unexplained") for f in failures],
-                remediation=[how],
+                remediation_ids=[f"fix.collect-{kind.value}"],
                 data={"missing": kind.value},
             )

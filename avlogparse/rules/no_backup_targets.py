@@ -15,21 +15,16 @@ from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
 from avlogparse.correlate import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
-from avlogparse.rules.base import Rule, describe_time
-from avlogparse.rules.checkpoint_creation_failed import CHECK_CHECKPOINTS
+from avlogparse.rules.base import Rule, host_time_arg
+from avlogparse.rules.remediation import CHECK_CHECKPOINTS
 from avlogparse.sniff import Kind
 
 
 class NoBackupTargets(Rule):
     id = "no-backup-targets"
-    title = "Backup produced nothing: no targets after the checkpoint process"
     severity = Severity.CRITICAL
     description = __doc__ or ""
-    remediation = (
-        "Resolve the checkpoint-creation failures of the VMs listed (see their findings), "
-        "then run the backup again and confirm it completes.",
-        CHECK_CHECKPOINTS,
-    )
+    remediation_ids = ("fix.resolve-and-rerun", CHECK_CHECKPOINTS)
     references = (KB_ORPHANED_CHECKPOINT,)
     requires = frozenset({Kind.AVHYPERVVSS})
 
@@ -39,16 +34,16 @@ class NoBackupTargets(Rule):
             if no_targets is None:
                 continue
             skipped = facts.failures_by_run.get(run.index, [])
-            names = ", ".join(f"'{f.vm.label()}'" for f in skipped) or "none listed"
             evidence = [facts.evidence(r, "run") for r in run.records if r.code == 43419][:1]
             evidence += [facts.evidence(f.record, "vm-skipped") for f in skipped]
             evidence.append(facts.evidence(no_targets, "no-backup-targets"))
             yield self.finding(
                 facts,
-                message=(
-                    f"The backup started {describe_time(facts, run.started)} produced nothing: "
-                    f"every VM failed checkpoint creation. Skipped: {names}."
-                ),
+                message_id="msg.no-backup-targets",
+                message_args={
+                    "started": host_time_arg(facts, run.started),
+                    "skipped": [f.vm.label() for f in skipped],
+                },
                 evidence=evidence,
                 data={
                     "run_index": run.index,

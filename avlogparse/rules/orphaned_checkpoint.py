@@ -21,13 +21,12 @@ from avlogparse.correlate import Facts, OrphanChain
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
-from avlogparse.rules.base import Rule, describe_time
+from avlogparse.rules.base import Rule, host_time_arg
 from avlogparse.sniff import Kind
 
 
 class OrphanedCheckpoint(Rule):
     id = "orphaned-checkpoint"
-    title = "Orphaned checkpoint left behind after a failed merge"
     severity = Severity.ERROR
     description = __doc__ or ""
     references = (KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE)
@@ -50,21 +49,18 @@ class OrphanedCheckpoint(Rule):
         if chain.consequences and no_targets is not None:
             evidence.append(facts.evidence(no_targets, "no-backup-targets"))
 
-        job = cleanup.cleanup.group_job or cleanup.cleanup.group or "?"
-        message = (
-            f"winclustersvc reported the checkpoint cleanup of job '{job}' (group "
-            f"{cleanup.cleanup.group}) successful at {describe_time(facts, cleanup.local_time)},"
-            f" but VMMS failed to merge the checkpoint disk of '{chain.vm.label()}' "
-            f"{len(chain.merge_failures)} time(s) afterwards with "
-            f"{remediation.describe_hresult(hresult)}. An orphaned .avhdx is probably left "
-            "in the VM's folder."
-        )
+        args = {
+            "job": cleanup.cleanup.group_job or cleanup.cleanup.group or "?",
+            "group": cleanup.cleanup.group,
+            "cleanup_time": host_time_arg(facts, cleanup.local_time),
+            "vm": chain.vm.label(),
+            "attempts": len(chain.merge_failures),
+            "hresult": remediation.hresult_arg(hresult),
+            "consequence": None,
+        }
         if chain.consequences:
-            run = chain.consequences[0].run
-            message += (
-                f" This explains the checkpoint creation failure (43426) of the backup "
-                f"started {describe_time(facts, run.started)}."
-            )
+            args["consequence"] = "msg.orphaned-checkpoint.explains"
+            args["next_backup"] = host_time_arg(facts, chain.consequences[0].run.started)
         steps = [
             *remediation.for_hresult(hresult),
             remediation.FIND_ORPHANS,
@@ -72,17 +68,18 @@ class OrphanedCheckpoint(Rule):
         ]
         return self.finding(
             facts,
-            message=message,
+            message_id="msg.orphaned-checkpoint",
+            message_args=args,
             evidence=evidence,
             vm=chain.vm,
             host=cleanup.host,
-            remediation=steps,
-            missing_links=chain.missing_links,
+            remediation_ids=steps,
+            missing_link_ids=chain.missing_links,
             data={
                 "group": cleanup.cleanup.group,
                 "job": cleanup.cleanup.group_job,
                 "collection_id": cleanup.cleanup.collection_id,
-                "hresult": f"0x{hresult:08X}" if hresult is not None else None,
+                "hresult": remediation.hresult_arg(hresult),
                 "merge_failures": len(chain.merge_failures),
                 "explains": [f"{c.record.path}:{c.record.line}" for c in chain.consequences],
             },

@@ -18,8 +18,7 @@ from avlogparse.correlate import CheckpointFailure, Facts, vm_key
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
-from avlogparse.rules.base import Rule, describe_time
-from avlogparse.rules.checkpoint_creation_failed import CHECK_CHECKPOINTS
+from avlogparse.rules.base import Rule, host_time_arg
 from avlogparse.sniff import Kind
 
 MIN_STREAK = 2
@@ -27,10 +26,13 @@ MIN_STREAK = 2
 
 class RepeatedCheckpointFailure(Rule):
     id = "repeated-checkpoint-failure"
-    title = "VM fails checkpoint creation on consecutive backups"
     severity = Severity.ERROR
     description = __doc__ or ""
-    remediation = (CHECK_CHECKPOINTS, remediation.FIND_ORPHANS, remediation.MICROSOFT_CASE)
+    remediation_ids = (
+        remediation.CHECK_CHECKPOINTS,
+        remediation.FIND_ORPHANS,
+        remediation.MICROSOFT_CASE,
+    )
     references = (KB_ORPHANED_CHECKPOINT,)
     requires = frozenset({Kind.AVHYPERVVSS})
 
@@ -46,11 +48,13 @@ class RepeatedCheckpointFailure(Rule):
                 first, last = streak[0], streak[-1]
                 yield self.finding(
                     facts,
-                    message=(
-                        f"'{last.vm.label()}' failed checkpoint creation in {len(streak)} "
-                        f"consecutive backups, from {describe_time(facts, first.run.started)} "
-                        f"to {describe_time(facts, last.run.started)}."
-                    ),
+                    message_id="msg.repeated-checkpoint-failure",
+                    message_args={
+                        "vm": last.vm.label(),
+                        "streak": len(streak),
+                        "first": host_time_arg(facts, first.run.started),
+                        "last": host_time_arg(facts, last.run.started),
+                    },
                     evidence=[facts.evidence(f.record, "checkpoint-failed") for f in streak],
                     vm=last.vm,
                     data={"streak": len(streak)},

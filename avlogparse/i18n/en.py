@@ -1,0 +1,246 @@
+"""English texts, keyed by stable message id (see :mod:`avlogparse.i18n` for the formats).
+
+Key families: ``rule.<id>.title``; ``msg.<rule id>[.<variant>]`` finding messages and the
+sentences they embed; ``fix.*`` remediation steps; ``missing.*`` missing links of a causal
+chain; ``role.*`` evidence roles; ``text.*`` the text report; formatting helpers
+(``time.*``, ``hresult.*``, ``wmi.*``, ``list.*``). HRESULT and WMI meanings come from
+:mod:`avlogparse.catalog`, the one English source of that knowledge.
+"""
+
+from __future__ import annotations
+
+from avlogparse.catalog import HRESULTS, WMI_RETURN_CODES
+
+RULE_TITLES = {
+    "rule.orphaned-checkpoint.title": "Orphaned checkpoint left behind after a failed merge",
+    "rule.checkpoint-merge-failed.title": "Checkpoint disk merge failed",
+    "rule.checkpoint-creation-failed.title": "Checkpoint creation failed; VM skipped from backup",
+    "rule.no-backup-targets.title": (
+        "Backup produced nothing: no targets after the checkpoint process"
+    ),
+    "rule.repeated-checkpoint-failure.title": (
+        "VM fails checkpoint creation on consecutive backups"
+    ),
+    "rule.destroy-snapshot-failed.title": (
+        "Backup checkpoint could not be removed (DestroySnapshot failed)"
+    ),
+    "rule.missing-evidence.title": (
+        "Logs needed to explain a checkpoint failure are missing from the bundle"
+    ),
+}
+
+FINDING_MESSAGES = {
+    "msg.orphaned-checkpoint": (
+        "winclustersvc reported the checkpoint cleanup of job '{job}' (group {group}) "
+        "successful at {cleanup_time:time}, but VMMS failed to merge the checkpoint disk of "
+        "'{vm}' {attempts} time(s) afterwards with {hresult:hresult}. An orphaned .avhdx is "
+        "probably left in the VM's folder.{consequence:sentence}"
+    ),
+    "msg.orphaned-checkpoint.explains": (
+        "This explains the checkpoint creation failure (43426) of the backup started "
+        "{next_backup:time}."
+    ),
+    "msg.checkpoint-merge-failed": (
+        "VMMS failed to merge the checkpoint disk of '{vm}' {attempts} time(s) from "
+        "{first:time} to {last:time} with {hresult:hresult}."
+    ),
+    "msg.checkpoint-creation-failed": (
+        "Checkpoint creation for '{vm}' failed in the backup started {started:time}; the VM "
+        "was skipped.{cause:sentence}"
+    ),
+    "msg.checkpoint-creation-failed.orphan": (
+        "Explained by an orphaned checkpoint: the merge after the cleanup of "
+        "{cleanup_time:time} failed for this VM."
+    ),
+    "msg.checkpoint-creation-failed.vmms": "VMMS confirms the failed checkpoint operation.",
+    "msg.no-backup-targets": (
+        "The backup started {started:time} produced nothing: every VM failed checkpoint "
+        "creation. Skipped: {skipped:list}."
+    ),
+    "msg.repeated-checkpoint-failure": (
+        "'{vm}' failed checkpoint creation in {streak} consecutive backups, from {first:time} "
+        "to {last:time}."
+    ),
+    "msg.destroy-snapshot-failed": "DestroySnapshot failed at {time:time} with {code:msg}.",
+    "msg.destroy-snapshot-failed.group": (
+        "DestroySnapshot failed at {time:time} for group {group} with {code:msg}."
+    ),
+    "msg.destroy-snapshot-failed.wmi": "WMI return code {return_code:wmi}",
+    "msg.destroy-snapshot-failed.hresult": "{hresult:hresult}",
+    "msg.missing-evidence.winclustersvc": (
+        "{failures} checkpoint creation failure(s) (43426) cannot be explained because "
+        "winclustersvc.log is not in the bundle."
+    ),
+    "msg.missing-evidence.event-xml": (
+        "{failures} checkpoint creation failure(s) (43426) cannot be explained because the "
+        "Hyper-V-VMMS Admin event log is not in the bundle."
+    ),
+}
+
+REMEDIATION = {
+    "fix.restart-vmms": (
+        "Restart the Hyper-V Virtual Machine Management service on the host before the Avamar "
+        "backup starts, for example from a scheduled task (`Restart-Service vmms`): 0x8007052F "
+        "means the 'Log on as a service' right of NT VIRTUAL MACHINE\\Virtual Machines is out "
+        "of sync with VMMS, and a restart re-syncs it with the logon service."
+    ),
+    "fix.gpo-logon-as-service": (
+        "Disable the GPO setting User Rights Assignment > 'Log on as a service' (or add "
+        "NT VIRTUAL MACHINE\\Virtual Machines to it), then run `gpupdate /force` on the "
+        "Hyper-V host."
+    ),
+    "fix.windows-updates": "Install the latest Windows updates on the Hyper-V host.",
+    "fix.microsoft-case": (
+        "Open a Microsoft support case to clean up the orphaned checkpoints (.avhdx files) "
+        "safely; Microsoft owns the root cause of the failed merge."
+    ),
+    "fix.find-orphans": (
+        "Look in the VM's folder for .avhdx files that are not part of its checkpoint chain "
+        "(compare the files with `Get-VMSnapshot` and `Get-VHD` parent paths); neither "
+        "Hyper-V Manager nor PowerShell may list an orphaned checkpoint."
+    ),
+    "fix.sharing-violation": (
+        "Find what holds the virtual disk open during the merge (antivirus without Hyper-V "
+        "exclusions, another backup or replica job, a leftover handle) and remove it."
+    ),
+    "fix.access-denied": (
+        "Check the permissions of the VM folder and its virtual disks for the VM's virtual "
+        "account (NT VIRTUAL MACHINE\\<VM GUID>)."
+    ),
+    "fix.disk-space": "Free space on the volume that holds the VM's virtual disks.",
+    "fix.check-winclustersvc": (
+        "Read winclustersvc.log and the Hyper-V-VMMS Admin event log of the host around the "
+        "time of the failure for the reason the checkpoint could not be created."
+    ),
+    "fix.check-checkpoints": (
+        "Check that the VM has no leftover checkpoint (`Get-VMSnapshot -VMName <name>`) and "
+        "no stray .avhdx files in its folder, then retry the backup."
+    ),
+    "fix.remove-backup-checkpoint": (
+        "List the VM's checkpoints (`Get-VMSnapshot`) and remove the Avamar backup checkpoint "
+        "left behind, or ask Microsoft support when it cannot be removed."
+    ),
+    "fix.resolve-and-rerun": (
+        "Resolve the checkpoint-creation failures of the VMs listed (see their findings), "
+        "then run the backup again and confirm it completes."
+    ),
+    "fix.collect-winclustersvc": (
+        "Collect winclustersvc.log from the Avamar client's var folder on every Hyper-V "
+        "host (cluster node) of the job, typically C:\\Program Files\\avs\\var\\."
+    ),
+    "fix.collect-event-xml": (
+        "Export the Hyper-V-VMMS Admin log of every Hyper-V host as XML: Event Viewer > "
+        "Applications and Services Logs > Microsoft > Windows > Hyper-V-VMMS > Admin > "
+        "Save All Events As… (XML), or `wevtutil qe Microsoft-Windows-Hyper-V-VMMS-Admin "
+        "/f:xml > vmms-admin.xml`."
+    ),
+}
+
+MISSING_LINKS = {
+    "missing.next-backup-log": (
+        "the next backup's avhypervvss.log is not in the bundle, so whether it failed "
+        "checkpoint creation (43426) for this VM cannot be shown"
+    ),
+    "missing.next-backup-succeeded": (
+        "the next backup that included this VM did not report a checkpoint failure for it; "
+        "the orphaned checkpoint may have been removed in between"
+    ),
+    "missing.no-later-backup": (
+        "avhypervvss.log shows no backup after this cleanup that included the VM"
+    ),
+}
+
+EVIDENCE_ROLES = {
+    "role.cleanup": "cleanup",
+    "role.cleanup-success": "cleanup-success",
+    "role.merge-failed": "merge-failed",
+    "role.next-backup-failed": "next-backup-failed",
+    "role.no-backup-targets": "no-backup-targets",
+    "role.checkpoint-failed": "checkpoint-failed",
+    "role.vmms-checkpoint-failed": "vmms-checkpoint-failed",
+    "role.destroy-failed": "destroy-failed",
+    "role.unexplained": "unexplained",
+    "role.run": "run",
+    "role.vm-skipped": "vm-skipped",
+}
+
+TEXT_REPORT = {
+    "text.totals": (
+        "{files_read} file(s) read, {files_unknown} unknown, {files_refused} refused; "
+        "{lines} lines, {events} events, {unparsed} unparsed"
+    ),
+    "text.incomplete": (
+        "incomplete: part of the input could not be read, so the report could not judge everything"
+    ),
+    "text.host-time": "host time: {zone} ({source}) — {reason}",
+    "text.time-source.given": "given",
+    "text.time-source.inferred": "inferred",
+    "text.time-source.assumed": "assumed",
+    "text.backup-runs": "Backup runs",
+    "text.outcome.success": "success",
+    "text.outcome.partial": "partial",
+    "text.outcome.failed": "failed",
+    "text.vms-mentioned": "{count} VM(s) mentioned",
+    "text.vms-skipped": ", skipped: {names}",
+    "text.no-findings": "No findings.",
+    "text.severity.critical": "CRITICAL",
+    "text.severity.error": "ERROR",
+    "text.severity.warning": "WARNING",
+    "text.severity.info": "INFO",
+    "text.vm": "VM {vm}",
+    "text.seen-at": "at {when}",
+    "text.time-unknown": "time unknown",
+    "text.missing-link": "missing: {link}",
+    "text.explained-by": "explained by: {ids}",
+    "text.remediation": "→ {step}",
+    "text.more-evidence": "… {count} more evidence lines",
+    "text.unparsed": "Unparsed lines: {total} in {shapes} shape(s)",
+    "text.rules-not-run": "Rules not run",
+    "text.diagnostics": "Diagnostics ({count})",
+    "text.more-diagnostics": "… {count} more (--verbose)",
+}
+
+HOST_CLOCK = {
+    "clock.given": "given by the caller: {zone}",
+    "clock.given-dst": "given by the caller: {zone} (DST-aware)",
+    "clock.no-anchors": (
+        "no pair of host-local and UTC records to compare; host-local times are shown as UTC "
+        "— pass tz= (or --tz) for the host's zone"
+    ),
+    "clock.no-match": (
+        "{anchors} host-local records had no UTC event within the correlation windows at any "
+        "offset; host-local times are shown as UTC"
+    ),
+    "clock.inferred": (
+        "inferred {offset}: it places the VMMS events right after {explained} of {anchors} "
+        "host-local anchor records (cleanups, checkpoint failures){rivals:msg}"
+    ),
+    "clock.inferred.rivals": (
+        "; {rival_count} other offsets fit as many anchors (least lag chosen)"
+    ),
+}
+
+HELPERS = {
+    "time.unknown": "an unknown time",
+    "hresult.unknown": "an unknown error",
+    "wmi.unknown": "unknown",
+    "list.item": "'{item}'",
+    "list.separator": ", ",
+    "list.last-separator": " and ",
+    "list.empty": "none listed",
+    "sentence.gap": " ",
+    "reason.missing-inputs": "the bundle has no {inputs:list} input",
+}
+
+MESSAGES: dict[str, str] = {
+    **RULE_TITLES,
+    **FINDING_MESSAGES,
+    **REMEDIATION,
+    **MISSING_LINKS,
+    **EVIDENCE_ROLES,
+    **TEXT_REPORT,
+    **HOST_CLOCK,
+    **HELPERS,
+    **{f"hresult.{entry.hex}": entry.text for entry in HRESULTS.values()},
+    **{f"wmi.{code}": meaning for code, meaning in WMI_RETURN_CODES.items()},
+}

@@ -1,0 +1,378 @@
+"""日本語のテキスト: the Japanese catalog, with the same keys and placeholders as ``en``.
+
+Phrased as a Dell or Microsoft Japanese KB would phrase it; product terms (Avamar, Hyper-V,
+VMMS, winclustersvc, DestroySnapshot, message codes such as 43426) stay as they are.
+``RULE_DESCRIPTIONS`` translates each rule's KB-like docstring (the English original).
+"""
+
+from __future__ import annotations
+
+RULE_TITLES = {
+    "rule.orphaned-checkpoint.title": (
+        "マージの失敗により孤立したチェックポイント (.avhdx) が残っています"
+    ),
+    "rule.checkpoint-merge-failed.title": "チェックポイント ディスクのマージに失敗しました",
+    "rule.checkpoint-creation-failed.title": (
+        "チェックポイントの作成に失敗し、仮想マシンがバックアップから除外されました"
+    ),
+    "rule.no-backup-targets.title": (
+        "バックアップ対象がありません: チェックポイント処理後に対象が残らず、"
+        "何もバックアップされませんでした"
+    ),
+    "rule.repeated-checkpoint-failure.title": (
+        "仮想マシンのチェックポイント作成が連続するバックアップで失敗しています"
+    ),
+    "rule.destroy-snapshot-failed.title": (
+        "バックアップ用チェックポイントを削除できませんでした (DestroySnapshot の失敗)"
+    ),
+    "rule.missing-evidence.title": (
+        "チェックポイント失敗の原因特定に必要なログがバンドルに含まれていません"
+    ),
+}
+
+FINDING_MESSAGES = {
+    "msg.orphaned-checkpoint": (
+        "winclustersvc はジョブ「{job}」(グループ {group}) のチェックポイントのクリーンアップが "
+        "{cleanup_time:time} に成功したと記録していますが、その後 VMMS は仮想マシン「{vm}」の"
+        "チェックポイント ディスクのマージに {attempts} 回失敗しています。エラー コード: "
+        "{hresult:hresult}。仮想マシンのフォルダーに孤立したチェックポイント (.avhdx) が"
+        "残っている可能性があります。{consequence:sentence}"
+    ),
+    "msg.orphaned-checkpoint.explains": (
+        "これが、{next_backup:time} に開始されたバックアップでのチェックポイント作成の失敗 "
+        "(43426) の原因です。"
+    ),
+    "msg.checkpoint-merge-failed": (
+        "VMMS は {first:time} から {last:time} までの間に、仮想マシン「{vm}」のチェックポイント "
+        "ディスクのマージに {attempts} 回失敗しました。エラー コード: {hresult:hresult}。"
+    ),
+    "msg.checkpoint-creation-failed": (
+        "{started:time} に開始されたバックアップで仮想マシン「{vm}」のチェックポイントの作成に"
+        "失敗したため、この仮想マシンはバックアップから除外されました。{cause:sentence}"
+    ),
+    "msg.checkpoint-creation-failed.orphan": (
+        "原因は孤立したチェックポイントです: {cleanup_time:time} のクリーンアップ後に、"
+        "この仮想マシンのマージが失敗しています。"
+    ),
+    "msg.checkpoint-creation-failed.vmms": (
+        "VMMS のイベントでもチェックポイント操作の失敗が確認できます。"
+    ),
+    "msg.no-backup-targets": (
+        "{started:time} に開始されたバックアップでは、すべての仮想マシンのチェックポイント作成が"
+        "失敗したため、何もバックアップされませんでした。除外された仮想マシン: {skipped:list}。"
+    ),
+    "msg.repeated-checkpoint-failure": (
+        "仮想マシン「{vm}」のチェックポイント作成が、{first:time} から {last:time} までの "
+        "{streak} 回の連続したバックアップで失敗しています。"
+    ),
+    "msg.destroy-snapshot-failed": (
+        "{time:time} に DestroySnapshot が失敗しました。戻り値: {code:msg}。"
+    ),
+    "msg.destroy-snapshot-failed.group": (
+        "{time:time} にグループ {group} の DestroySnapshot が失敗しました。戻り値: {code:msg}。"
+    ),
+    "msg.destroy-snapshot-failed.wmi": "WMI {return_code:wmi}",
+    "msg.destroy-snapshot-failed.hresult": "{hresult:hresult}",
+    "msg.missing-evidence.winclustersvc": (
+        "winclustersvc.log がバンドルに含まれていないため、{failures} 件のチェックポイント作成の"
+        "失敗 (43426) の原因を特定できません。"
+    ),
+    "msg.missing-evidence.event-xml": (
+        "Hyper-V-VMMS Admin イベント ログがバンドルに含まれていないため、{failures} 件の"
+        "チェックポイント作成の失敗 (43426) の原因を特定できません。"
+    ),
+}
+
+REMEDIATION = {
+    "fix.restart-vmms": (
+        "Avamar のバックアップが開始される前に、ホストで Hyper-V Virtual Machine Management "
+        "サービスを再起動してください (例: タスク スケジューラから `Restart-Service vmms` を"
+        "実行)。0x8007052F は、NT VIRTUAL MACHINE\\Virtual Machines の「サービスとしてログオン」"
+        "権限が VMMS と同期していないことを示します。サービスを再起動すると、ログオン サービスと"
+        "再同期されます。"
+    ),
+    "fix.gpo-logon-as-service": (
+        "グループ ポリシーの [ユーザー権利の割り当て] > [サービスとしてログオン] の設定を"
+        "無効にするか、NT VIRTUAL MACHINE\\Virtual Machines を追加してから、Hyper-V ホストで "
+        "`gpupdate /force` を実行してください。"
+    ),
+    "fix.windows-updates": "Hyper-V ホストに最新の Windows Update を適用してください。",
+    "fix.microsoft-case": (
+        "孤立したチェックポイント (.avhdx ファイル) を安全にクリーンアップするため、Microsoft "
+        "サポートにケースをオープンしてください。マージ失敗の根本原因への対応は Microsoft の"
+        "担当範囲です。"
+    ),
+    "fix.find-orphans": (
+        "仮想マシンのフォルダーで、チェックポイント チェーンに含まれていない .avhdx ファイルを"
+        "探してください (`Get-VMSnapshot` の結果および `Get-VHD` の親パスとファイルを比較します)。"
+        "孤立したチェックポイントは、Hyper-V マネージャーにも PowerShell にも表示されない"
+        "ことがあります。"
+    ),
+    "fix.sharing-violation": (
+        "マージ中に仮想ディスクを開いたままにしているもの (Hyper-V 用の除外設定がないウイルス"
+        "対策ソフト、別のバックアップ ジョブやレプリカ ジョブ、残ったハンドル) を特定し、"
+        "取り除いてください。"
+    ),
+    "fix.access-denied": (
+        "仮想マシンの仮想アカウント (NT VIRTUAL MACHINE\\<VM GUID>) に、仮想マシンのフォルダー"
+        "と仮想ディスクへのアクセス許可があることを確認してください。"
+    ),
+    "fix.disk-space": (
+        "仮想マシンの仮想ディスクを格納しているボリュームの空き領域を確保してください。"
+    ),
+    "fix.check-winclustersvc": (
+        "障害発生時刻前後の winclustersvc.log と、ホストの Hyper-V-VMMS Admin イベント ログを"
+        "確認し、チェックポイントを作成できなかった理由を調べてください。"
+    ),
+    "fix.check-checkpoints": (
+        "仮想マシンにチェックポイントが残っていないこと (`Get-VMSnapshot -VMName <name>`) と、"
+        "フォルダー内に不要な .avhdx ファイルがないことを確認してから、バックアップを再実行して"
+        "ください。"
+    ),
+    "fix.remove-backup-checkpoint": (
+        "仮想マシンのチェックポイントを一覧表示し (`Get-VMSnapshot`)、残っている Avamar の"
+        "バックアップ用チェックポイントを削除してください。削除できない場合は Microsoft サポートに"
+        "お問い合わせください。"
+    ),
+    "fix.resolve-and-rerun": (
+        "一覧の仮想マシンのチェックポイント作成の失敗を解決し (各検出結果を参照)、バックアップを"
+        "再実行して正常に完了することを確認してください。"
+    ),
+    "fix.collect-winclustersvc": (
+        "ジョブに含まれるすべての Hyper-V ホスト (クラスター ノード) で、Avamar クライアントの "
+        "var フォルダー (通常は C:\\Program Files\\avs\\var\\) から winclustersvc.log を"
+        "収集してください。"
+    ),
+    "fix.collect-event-xml": (
+        "すべての Hyper-V ホストの Hyper-V-VMMS Admin ログを XML 形式でエクスポートして"
+        "ください: イベント ビューアーで [アプリケーションとサービス ログ] > [Microsoft] > "
+        "[Windows] > [Hyper-V-VMMS] > [Admin] を開いて [すべてのイベントを名前をつけて保存] "
+        "(XML) を選択するか、`wevtutil qe Microsoft-Windows-Hyper-V-VMMS-Admin /f:xml > "
+        "vmms-admin.xml` を実行します。"
+    ),
+}
+
+MISSING_LINKS = {
+    "missing.next-backup-log": (
+        "次回バックアップの avhypervvss.log がバンドルに含まれていないため、この仮想マシンで"
+        "チェックポイント作成の失敗 (43426) が発生したかどうかを確認できません"
+    ),
+    "missing.next-backup-succeeded": (
+        "この仮想マシンを含む次回のバックアップではチェックポイントの失敗が報告されていません。"
+        "その間に孤立したチェックポイントが削除された可能性があります"
+    ),
+    "missing.no-later-backup": (
+        "avhypervvss.log には、このクリーンアップ以降にこの仮想マシンを含むバックアップの"
+        "記録がありません"
+    ),
+}
+
+EVIDENCE_ROLES = {
+    "role.cleanup": "クリーンアップ",
+    "role.cleanup-success": "クリーンアップ成功",
+    "role.merge-failed": "マージ失敗",
+    "role.next-backup-failed": "次回バックアップの失敗",
+    "role.no-backup-targets": "バックアップ対象なし",
+    "role.checkpoint-failed": "チェックポイント作成失敗",
+    "role.vmms-checkpoint-failed": "VMMS のチェックポイント失敗",
+    "role.destroy-failed": "DestroySnapshot 失敗",
+    "role.unexplained": "原因不明",
+    "role.run": "バックアップ開始",
+    "role.vm-skipped": "除外された仮想マシン",
+}
+
+TEXT_REPORT = {
+    "text.totals": (
+        "読み込んだファイル {files_read} 件、不明 {files_unknown} 件、拒否 {files_refused} 件; "
+        "{lines} 行、{events} イベント、未解析 {unparsed} 行"
+    ),
+    "text.incomplete": (
+        "不完全: 入力の一部を読み込めなかったため、すべてを判定することはできませんでした"
+    ),
+    "text.host-time": "ホストの時刻: {zone} ({source}) — {reason}",
+    "text.time-source.given": "指定",
+    "text.time-source.inferred": "推定",
+    "text.time-source.assumed": "仮定",
+    "text.backup-runs": "バックアップの実行",
+    "text.outcome.success": "成功",
+    "text.outcome.partial": "一部成功",
+    "text.outcome.failed": "失敗",
+    "text.vms-mentioned": "仮想マシン {count} 台",
+    "text.vms-skipped": "、除外: {names}",
+    "text.no-findings": "検出結果はありません。",
+    "text.severity.critical": "重大",
+    "text.severity.error": "エラー",
+    "text.severity.warning": "警告",
+    "text.severity.info": "情報",
+    "text.vm": "仮想マシン {vm}",
+    "text.seen-at": "日時 {when}",
+    "text.time-unknown": "時刻不明",
+    "text.missing-link": "不足している証拠: {link}",
+    "text.explained-by": "原因となる検出結果: {ids}",
+    "text.remediation": "対処方法: {step}",
+    "text.more-evidence": "… ほか {count} 行の証拠",
+    "text.unparsed": "未解析の行: {total} 行 ({shapes} パターン)",
+    "text.rules-not-run": "実行されなかったルール",
+    "text.diagnostics": "診断 ({count} 件)",
+    "text.more-diagnostics": "… ほか {count} 件 (--verbose で表示)",
+}
+
+HOST_CLOCK = {
+    "clock.given": "呼び出し元による指定: {zone}",
+    "clock.given-dst": "呼び出し元による指定: {zone} (夏時間対応)",
+    "clock.no-anchors": (
+        "ホストのローカル時刻と UTC を比較できる記録の組がないため、ホストのローカル時刻を UTC "
+        "として表示しています。ホストのタイム ゾーンは tz= (または --tz) で指定してください"
+    ),
+    "clock.no-match": (
+        "どのオフセットでも、ホストのローカル時刻の記録 {anchors} 件に対応する UTC のイベントが"
+        "相関の時間枠内にないため、ホストのローカル時刻を UTC として表示しています"
+    ),
+    "clock.inferred": (
+        "{offset} と推定: このオフセットでは、基準とした記録 (クリーンアップ、チェックポイントの"
+        "失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが位置します{rivals:msg}"
+    ),
+    "clock.inferred.rivals": (
+        "。ほかに {rival_count} 個のオフセットが同数の記録に当てはまります (遅延が最小のものを選択)"
+    ),
+}
+
+HELPERS = {
+    "time.unknown": "不明な時刻",
+    "hresult.unknown": "不明",
+    "wmi.unknown": "不明",
+    "list.item": "「{item}」",
+    "list.separator": "、",
+    "list.last-separator": "、",
+    "list.empty": "なし",
+    "sentence.gap": "",
+    "reason.missing-inputs": "バンドルに必要な入力{inputs:list}がありません",
+}
+
+HRESULT_TEXTS = {  # modelled on Japanese Windows system messages; no final 。 (in parentheses)
+    "hresult.0x8007052F": "アカウントの制限により、このユーザーはサインインできません",
+    "hresult.0x80070569": (
+        "ログオン失敗: 要求された種類のログオンは、このコンピューターではユーザーに許可されて"
+        "いません"
+    ),
+    "hresult.0x80070020": ("プロセスはファイルにアクセスできません。別のプロセスが使用中です"),
+    "hresult.0x80070005": "アクセスが拒否されました",
+    "hresult.0x80070002": "指定されたファイルが見つかりません",
+    "hresult.0x80070299": ("ファイル システムの制限のため、要求された操作を完了できませんでした"),
+    "hresult.0x800703EE": (
+        "ファイルを含むボリュームが外部から変更されたため、開かれているファイルが無効になりました"
+    ),
+    "hresult.0x80070490": "要素が見つかりません",
+    "hresult.0x8007000E": "この操作を完了するのに十分な記憶域がありません",
+    "hresult.0x80070070": "ディスクに十分な空き領域がありません",
+}
+
+WMI_RETURN_CODES = {
+    "wmi.0": "エラーなしで完了しました",
+    "wmi.4096": "メソッドのパラメーターを確認しました - ジョブを開始しました",
+    "wmi.32768": "失敗",
+    "wmi.32769": "アクセスが拒否されました",
+    "wmi.32770": "サポートされていません",
+    "wmi.32771": "状態が不明です",
+    "wmi.32772": "タイムアウト",
+    "wmi.32773": "無効なパラメーター",
+    "wmi.32774": "システムが使用中です",
+    "wmi.32775": "この操作には無効な状態です",
+    "wmi.32776": "データ型が正しくありません",
+    "wmi.32777": "システムを使用できません",
+    "wmi.32778": "メモリ不足",
+}
+
+MESSAGES: dict[str, str] = {
+    **RULE_TITLES,
+    **FINDING_MESSAGES,
+    **REMEDIATION,
+    **MISSING_LINKS,
+    **EVIDENCE_ROLES,
+    **TEXT_REPORT,
+    **HOST_CLOCK,
+    **HELPERS,
+    **HRESULT_TEXTS,
+    **WMI_RETURN_CODES,
+}
+
+RULE_DESCRIPTIONS = {
+    "orphaned-checkpoint": """\
+orphaned-checkpoint — クリーンアップは成功と報告されたが、チェックポイントのマージに失敗した。
+
+検出する内容: winclustersvc.log がバックアップ ジョブについて「Cleaning up checkpoint …
+DestroySnapshot executed successfully」と報告し、その後 1 時間以内 (それより前ではない) に
+同じホストの Hyper-V-VMMS が仮想マシンについて「background disk merge failed to complete」
+(イベント ID 19100) を報告しており、その仮想マシンについてそれ以降の「merge completed」
+(イベント ID 19080) がない場合。
+
+影響: DestroySnapshot はマージを開始するだけです。マージが失敗すると、チェックポイントの
+.avhdx が仮想マシンのフォルダーに残り、Hyper-V マネージャー、PowerShell、プラグインの
+いずれからも見えなくなります。その結果 Windows は次のチェックポイントを作成できず、次回の
+バックアップはその仮想マシンについて 43426 で失敗します。ジョブ内のすべての仮想マシンが
+影響を受けた場合は 43427 で失敗します (Dell KB 000044579)。
+""",
+    "checkpoint-merge-failed": """\
+checkpoint-merge-failed — Hyper-V がチェックポイント ディスクをマージできなかった。
+
+検出する内容: Hyper-V-VMMS のイベント ID 19100「'<VM>' background disk merge failed to
+complete: … (0x8007xxxx)」。VMMS は再試行するため、同じ仮想マシンについて 30 分以内に
+繰り返されたイベントは 1 件の検出結果にまとめます。HRESULT はその意味に変換します。
+
+影響: マージが成功するまで、仮想マシンは増え続ける差分ディスク (.avhdx) 上で動作します。
+マージされずに残ったチェックポイントは、次回のバックアップ用チェックポイントの作成を妨げます。
+""",
+    "checkpoint-creation-failed": """\
+checkpoint-creation-failed — チェックポイントの作成に失敗したため、仮想マシンが除外された (43426)。
+
+検出する内容: avhypervvss.log のメッセージ 43426「Checkpoint creation for Virtual machine
+'NAME<GUID>' has failed and will be skipped from backup」。仮想マシンとバックアップの実行ごとに
+1 件の検出結果とし、その仮想マシンの VMMS の「Checkpoint operation failed」(イベント ID 18012)
+があれば併せて示します。以前のマージ失敗で残った孤立したチェックポイントで説明できる場合は、
+その原因の検出結果にリンクします。
+
+影響: この実行では、その仮想マシンのバックアップは作成されていません。プラグインは
+「winclustersvc.log を参照」としか示しませんが、原因は通常 Hyper-V のイベント ログにあります。
+""",
+    "no-backup-targets": """\
+no-backup-targets — バックアップ全体で何も作成されなかった (43427)。
+
+検出する内容: avhypervvss.log のメッセージ 43427「No targets available for backup after
+checkpoint process」と、同じバックアップ実行の 43426 の行 (除外された仮想マシン)。
+
+影響: ジョブ内のすべての仮想マシンでチェックポイントの作成に失敗したため、このバックアップでは
+何も保護されていません。これが繰り返される場合、ジョブ内のどの仮想マシンにも最近の
+バックアップがありません。
+""",
+    "repeated-checkpoint-failure": """\
+repeated-checkpoint-failure — 同じ仮想マシンで、実行のたびにチェックポイントの作成が失敗する。
+
+検出する内容: プラグイン ログの連続する 2 回以上のバックアップ実行で 43426 が記録された
+仮想マシン (その仮想マシンにまったく言及していない実行は、連続を途切れさせません)。
+
+影響: 1 回の失敗は一時的な競合の可能性がありますが、連続する失敗は、何らかの恒常的な原因
+(通常は孤立したチェックポイント) がすべての新しいチェックポイントの作成を妨げていることを
+意味します。その仮想マシンの最後の正常なバックアップは、毎晩古くなっていきます。
+""",
+    "destroy-snapshot-failed": """\
+destroy-snapshot-failed — プラグインがバックアップ用チェックポイントを削除できなかった。
+
+検出する内容: winclustersvc.log の DestroySnapshot の行のうち、失敗を報告しているもの。
+Hyper-V WMI の戻り値 (32768 Failed、32775 Invalid state など) または HRESULT があれば併せて
+示します。
+
+影響: バックアップ用チェックポイントが仮想マシンに残ったままになります。次回のバックアップでは
+チェックポイントの作成に失敗する可能性が高く、仮想マシンは差分ディスク上で動作し続けます。
+""",
+    "missing-evidence": """\
+missing-evidence — バンドルでは説明できないチェックポイントの失敗: ログが不足している。
+
+検出する内容: バンドルに winclustersvc.log または Hyper-V-VMMS のイベントのエクスポートが
+含まれていない場合の、avhypervvss.log の 43426 の行。不足しているログごとに 1 件の検出結果
+とし、収集すべきファイルとホスト上の場所を示します。
+
+影響: プラグイン ログは、チェックポイントが失敗したことしか示しません。孤立したチェックポイント
+の診断には、winclustersvc.log のクリーンアップの行と VMMS のマージのイベントが必要です。
+これらがないとレポートは原因を判断できず、何も表示されないことが「原因なし」と誤解されます。
+""",
+}
