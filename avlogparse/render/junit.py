@@ -4,9 +4,10 @@ One ``<testsuite name="avlogparse">``. Each rule is a test class ``avlogparse.<r
 
 - a rule that ran and found nothing is one passing ``<testcase>``;
 - a rule that found something has one failing ``<testcase>`` *per finding*, named after its
-  subject (the VM, else the host): GitLab and Azure show only the first ``<failure>`` of a
-  testcase and Jenkins joins them into one, so one failure per testcase is the only form
-  that shows every VM as its own line, and keeps a VM's history across builds by name;
+  subject (the VM, else the host). Azure DevOps and Jenkins show only the first
+  ``<failure>`` of a testcase and parsers such as junitparser reject a second, so one
+  failure per testcase is the form that shows every VM as its own line everywhere, and a
+  dashboard keeps each VM's history across builds by its testcase name;
 - a skipped rule is one ``<testcase>`` with ``<skipped message="reason"/>``.
 
 The testcase ``bundle-inputs`` passes when every input was read whole, and otherwise holds

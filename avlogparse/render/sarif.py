@@ -13,8 +13,8 @@ Choices made for GitHub code scanning:
 - ``partialFingerprints`` carries the stable finding id, and ``primaryLocationLineHash``
   is derived from it, so the upload action does not try to hash log files that are not in
   the repository;
-- a result lists at most 1,000 locations in all, GitHub's limit;
-- ``properties["problem.severity"]`` is GitHub's scale for non-security alerts.
+- a result lists at most 1,000 locations in all, GitHub's limit; a rule has at most 10 tags,
+  the number GitHub shows.
 
 Bad input, partly read input and skipped rules are ``toolExecutionNotifications`` of the one
 invocation, whose ``executionSuccessful`` is false when part of the input could not be read
@@ -52,12 +52,6 @@ _LEVELS = {
     Severity.WARNING: "warning",
     Severity.INFO: "note",
 }
-_GITHUB_SEVERITIES = {
-    Severity.CRITICAL: "error",
-    Severity.ERROR: "error",
-    Severity.WARNING: "warning",
-    Severity.INFO: "recommendation",
-}
 _NOTIFICATION_LEVELS = {
     DiagnosticSeverity.ERROR: "error",
     DiagnosticSeverity.WARNING: "warning",
@@ -77,8 +71,8 @@ def render_sarif(report: Report) -> str:
 
 def sarif_log(report: Report) -> Json:
     """The SARIF log as a JSON-ready dictionary."""
-    runs = rule_runs(report)
-    rule_index = {run.rule_id: index for index, run in enumerate(runs)}
+    rules = rule_runs(report)
+    rule_index = {rule.rule_id: index for index, rule in enumerate(rules)}
     locator = _Locator(report)
     run: Json = {
         "tool": {
@@ -86,7 +80,7 @@ def sarif_log(report: Report) -> Json:
                 "name": report.tool.name,
                 "version": report.tool.version,
                 "informationUri": INFORMATION_URI,
-                "rules": [_descriptor(run) for run in runs],
+                "rules": [_descriptor(rule) for rule in rules],
             }
         },
         "invocations": [_invocation(report, locator, rule_index)],
@@ -136,7 +130,6 @@ def _descriptor(run: RuleRun) -> Json:
         "defaultConfiguration": {"level": _LEVELS[severity]},
         "properties": {
             "severity": severity.value,
-            "problem.severity": _GITHUB_SEVERITIES[severity],
             "tags": _tags(rule),
         },
     }
