@@ -11,22 +11,32 @@ import argparse
 import json
 import os
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 from avlogparse.bundle import open_bundle
-from avlogparse.engine import analyze, tool_version
+from avlogparse.engine import Progress, analyze, tool_version
 from avlogparse.errors import AvlogparseError
+from avlogparse.i18n import LANGUAGES, default_language, rule_text
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
 from avlogparse.parsers import parse_stream
+from avlogparse.render import render_reports
 from avlogparse.render.records_jsonl import write_jsonl
-from avlogparse.render.text import render_text
-from avlogparse.rules import ALL_RULES
+from avlogparse.render.rule_catalog import render_rule_catalog_markdown
+from avlogparse.rules import ALL_RULES, Rule
+from avlogparse.select import parse_moment, select_findings
 from avlogparse.sniff import Kind
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+FORMATS = ("text", "json", "jsonl", "sarif", "junit", "csv", "html")
+PROGRESS_INTERVAL = 0.2
+"""Seconds between two updates of the progress line."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,21 +48,31 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    analyze_cmd = commands.add_parser("analyze", help="diagnose a bundle (folder, file, archive)")
+    analyze_cmd = commands.add_parser("analyze", help="diagnose bundles (folder, file, archive)")
     analyze_cmd.add_argument("paths", nargs="+", metavar="PATH")
-    analyze_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    analyze_cmd.add_argument("--format", choices=FORMATS, default="text")
     analyze_cmd.add_argument("-o", "--output", metavar="FILE", help="write here, not stdout")
-    analyze_cmd.add_argument("--tz", help="host time zone: IANA name or +hh:mm (default: inferred)")
     analyze_cmd.add_argument(
         "--fail-on",
         choices=[*(s.value for s in Severity), "never"],
         default="error",
         help="exit 1 when a finding is at or above this severity (default: error)",
     )
+    _add_selection(analyze_cmd)
     analyze_cmd.add_argument("--rule", action="append", metavar="ID", help="run only these rules")
     analyze_cmd.add_argument("--disable-rule", action="append", default=[], metavar="ID")
+    analyze_cmd.add_argument("--quiet", action="store_true", help="nothing on stdout")
     analyze_cmd.add_argument("--no-color", action="store_true", help="plain text output")
+    analyze_cmd.add_argument("--lang", choices=LANGUAGES, help="language (default: locale)")
+    analyze_cmd.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="bundles analysed in parallel"
+    )
     analyze_cmd.add_argument("-v", "--verbose", action="store_true", help="all evidence lines")
+
+    timeline_cmd = commands.add_parser("timeline", help="per-VM timeline of backups and merges")
+    timeline_cmd.add_argument("paths", nargs="+", metavar="PATH")
+    timeline_cmd.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    _add_selection(timeline_cmd)
 
     parse_cmd = commands.add_parser("parse", help="print the parsed records of files or folders")
     parse_cmd.add_argument("paths", nargs="+", metavar="PATH")
@@ -61,8 +81,23 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of the report")
     rules_cmd = commands.add_parser("rules", help="list the rules")
-    rules_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    rules_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    rules_cmd.add_argument("--lang", choices=LANGUAGES, help="language (default: locale)")
     return parser
+
+
+def _add_selection(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--tz", help="host time zone: IANA name or +hh:mm (default: inferred)")
+    command.add_argument("--since", metavar="TIME", help="only findings from this time on")
+    command.add_argument("--until", metavar="TIME", help="only findings up to this time")
+    command.add_argument("--vm", metavar="NAME|GUID", help="only findings about this VM")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return _analyze(args)
+        if args.command == "timeline":
+            return _timeline(args)
         if args.command == "parse":
             return _parse(args)
         if args.command == "schema":
@@ -93,30 +130,97 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    selected = [r for r in ALL_RULES if args.rule is None or r.id in args.rule]
-    selected = [r for r in selected if r.id not in args.disable_rule]
     known = {r.id for r in ALL_RULES}
     unknown = [i for i in (args.rule or []) + args.disable_rule if i not in known]
     if unknown:
         print(f"avlogparse: unknown rule id(s): {', '.join(unknown)}", file=sys.stderr)
         return EXIT_USAGE
-    reports = [analyze(path, tz=args.tz, rules=selected) for path in args.paths]
-    rendered = "".join(
-        report.model_dump_json(indent=2) + "\n"
-        if args.format == "json"
-        else render_text(report, colour=_colour(args) and not args.output, verbose=args.verbose)
-        for report in reports
-    )
+    rule_ids = [
+        r.id for r in ALL_RULES if (args.rule is None or r.id in args.rule)
+        and r.id not in args.disable_rule
+    ]  # fmt: skip
+    reports = [_select(report, args) for report in _run(args, rule_ids)]
+    colour = _colour(sys.stdout, args) and not args.output
+    rendered = render_reports(
+        reports, args.format, lang=args.lang or default_language(), colour=colour,
+        verbose=args.verbose,
+    )  # fmt: skip
     if args.output:
         Path(args.output).write_text(rendered, encoding="utf-8")
-    else:
+    elif not args.quiet:
         sys.stdout.write(rendered)
     return exit_code(reports, args.fail_on)
 
 
-def _colour(args: argparse.Namespace) -> bool:
+def _run(args: argparse.Namespace, rule_ids: list[str]) -> list[Report]:
+    """Analyse every bundle: in this process, or in ``--jobs`` worker processes."""
+    if args.jobs > 1 and len(args.paths) > 1:
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            return list(pool.map(partial(_analyze_one, tz=args.tz, rule_ids=rule_ids), args.paths))
+    progress = _ProgressLine() if _show_progress(args) else None
+    try:
+        return [
+            _analyze_one(path, tz=args.tz, rule_ids=rule_ids, progress=progress)
+            for path in args.paths
+        ]
+    finally:
+        if progress is not None:
+            progress.clear()
+
+
+def _analyze_one(
+    path: str,
+    *,
+    tz: str | None,
+    rule_ids: list[str],
+    progress: Callable[[Progress], None] | None = None,
+) -> Report:
+    """One bundle, by rule ids so it can run in a worker process."""
+    rules: list[Rule] = [r for r in ALL_RULES if r.id in rule_ids]
+    return analyze(path, tz=tz, rules=rules, progress=progress)
+
+
+def _select(report: Report, args: argparse.Namespace) -> Report:
+    return select_findings(
+        report,
+        since=parse_moment(args.since, report) if args.since else None,
+        until=parse_moment(args.until, report) if args.until else None,
+        vm=args.vm,
+    )
+
+
+class _ProgressLine:
+    """``files, lines, MB, MB/s`` on one stderr line, rewritten at most every 0.2 s."""
+
+    def __init__(self) -> None:
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        self._shown = True
+        sys.stderr.write(
+            f"\r{progress.files} file(s), {progress.lines:,} lines, {progress.events:,} events,"
+            f" {progress.bytes / 1e6:,.1f} MB, {progress.megabytes_per_second:,.1f} MB/s \x1b[K"
+        )
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _show_progress(args: argparse.Namespace) -> bool:
+    return sys.stderr.isatty() and not args.quiet
+
+
+def _colour(stream: TextIO, args: argparse.Namespace) -> bool:
     """Colour only on a terminal, and never with --no-color or NO_COLOR set."""
-    return sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    return stream.isatty() and not args.no_color and "NO_COLOR" not in os.environ
 
 
 def exit_code(reports: Sequence[Report], fail_on: str) -> int:
@@ -140,23 +244,28 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    if args.format == "json":
-        catalog = [
-            {
-                "id": r.id,
-                "severity": r.severity.value,
-                "title": r.title,
-                "requires": sorted(k.value for k in r.requires),
-                "description": r.description,
-                "remediation": list(r.remediation),
-                "references": list(r.references),
-            }
-            for r in ALL_RULES
-        ]
-        print(json.dumps(catalog, indent=2))
+    lang = args.lang or default_language()
+    if args.format == "markdown":
+        sys.stdout.write(render_rule_catalog_markdown(lang))
+    elif args.format == "json":
+        catalog = []
+        for rule in ALL_RULES:
+            texts = rule_text(rule, lang)
+            catalog.append(
+                {
+                    "id": rule.id,
+                    "severity": rule.severity.value,
+                    "title": texts.title,
+                    "requires": sorted(k.value for k in rule.requires),
+                    "description": texts.description,
+                    "remediation": texts.remediation,
+                    "references": list(rule.references),
+                }
+            )
+        print(json.dumps(catalog, indent=2, ensure_ascii=False))
     else:
         for rule in ALL_RULES:
-            print(f"{rule.id:<30} {rule.severity.value:<9} {rule.title}")
+            print(f"{rule.id:<30} {rule.severity.value:<9} {rule_text(rule, lang).title}")
     return EXIT_OK
 
 

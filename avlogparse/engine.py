@@ -12,9 +12,11 @@ import re
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 from importlib.metadata import PackageNotFoundError, version
+from typing import BinaryIO, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from avlogparse.bundle import Bundle, open_bundle
@@ -72,6 +74,37 @@ def given_clock(tz: str | tzinfo) -> HostClock:
     return HostClock(zone_info, "given", "clock.given-dst", None, reason_args={"zone": text})
 
 
+@dataclass
+class Progress:
+    """How far an analysis has got; handed to the ``progress`` callback of :func:`analyze`."""
+
+    files: int = 0
+    lines: int = 0
+    events: int = 0
+    bytes: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def megabytes_per_second(self) -> float:
+        elapsed = time.perf_counter() - self.started
+        return self.bytes / 1e6 / elapsed if elapsed > 0 else 0.0
+
+
+class _CountingStream:
+    """A read-only stream that reports the bytes read so far (one call per chunk read)."""
+
+    def __init__(self, stream: BinaryIO, progress: Progress, report: Callable[[Progress], None]):
+        self._stream = stream
+        self._progress = progress
+        self._report = report
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._progress.bytes += len(data)
+        self._report(self._progress)
+        return data
+
+
 def analyze(
     path_or_bundle: str | os.PathLike[str] | Bundle,
     *,
@@ -80,10 +113,12 @@ def analyze(
     limits: Limits = DEFAULT_LIMITS,
     windows: Windows | None = None,
     lang: str | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> Report:
     """Analyse a bundle (folder, file, .zip, .tar[.gz]) and return its :class:`Report`.
 
     ``lang`` (``en``, the default, or ``ja``) is the language of the report's texts.
+    ``progress``, when given, is called after every chunk read and every file finished.
 
     Raises :class:`~avlogparse.errors.AvlogparseError` only for what the caller must handle
     (no such path, nothing analysable, a bad ``tz``); everything else is in the report.
@@ -100,11 +135,19 @@ def analyze(
     collector = Collector(windows)
     inputs: list[InputFile] = []
     diagnostics: list[Diagnostic] = []
+    done = Progress()
     for member, stream in bundle.members():
+        if progress is not None:
+            stream = cast(BinaryIO, _CountingStream(stream, done, progress))
         parsed = parse_stream(stream, member.path, member.kind, limits)
         collector.add_file(member.kind, parsed)
         inputs.append(_input_file(parsed.stats, member.size))
         diagnostics.extend(parsed.stats.diagnostics)
+        if progress is not None:
+            done.files += 1
+            done.lines += parsed.stats.lines_total
+            done.events += parsed.stats.events_seen
+            progress(done)
     read_paths = {i.path: i for i in inputs}
     for status in bundle.inventory:
         partial = status.reason is not None and status.reason.startswith("partial")

@@ -31,10 +31,15 @@ def test_texts_come_from_the_rule_docstring() -> None:
     assert rule.id not in texts.summary
 
 
-def test_unknown_language_is_refused_and_japanese_falls_back_to_english() -> None:
+def test_unknown_language_is_refused_and_japanese_is_translated() -> None:
     with pytest.raises(ValueError, match="unknown language"):
         render_rule_catalog_markdown(lang="fr")
-    assert render_rule_catalog_markdown(lang="ja") == render_rule_catalog_markdown()
+    japanese = render_rule_catalog_markdown(lang="ja")
+    texts = rule_texts(rule_by_id("orphaned-checkpoint"), "ja")
+    assert texts.summary.startswith("クリーンアップは成功と報告された")
+    steps = rule_texts(rule_by_id("no-backup-targets"), "ja").remediation
+    assert steps and steps != rule_texts(rule_by_id("no-backup-targets")).remediation
+    assert "## orphaned-checkpoint" in japanese and texts.title in japanese
 
 
 def test_prose_is_escaped_but_code_spans_are_not() -> None:

@@ -6,13 +6,18 @@ text of that format.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
+from xml.etree import ElementTree
 
+from avlogparse.errors import ConfigError
+from avlogparse.i18n import localize_report
 from avlogparse.models.report import Report
 from avlogparse.render.csv_findings import render_csv
 from avlogparse.render.findings_jsonl import render_findings_jsonl
 from avlogparse.render.junit import render_junit
 from avlogparse.render.sarif import render_sarif
+from avlogparse.render.text import render_text
 
 
 def render_json(report: Report) -> str:
@@ -28,8 +33,73 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "jsonl": render_findings_jsonl,
 }
 
+
+
+def render_reports(
+    reports: Sequence[Report],
+    fmt: str,
+    *,
+    lang: str = "en",
+    colour: bool = False,
+    verbose: bool = False,
+) -> str:
+    """Several bundles' reports as ONE document of ``fmt``, texts in ``lang``.
+
+    One SARIF log with a run per bundle, one ``<testsuites>``, one CSV header, a JSON array
+    (a single object for one bundle); text and JSONL are simply concatenated.
+    """
+    reports = [r if r.lang == lang else localize_report(r, lang) for r in reports]
+    if fmt == "text":
+        return "".join(render_text(r, colour=colour, verbose=verbose) for r in reports)
+    if fmt not in RENDERERS:
+        raise ConfigError(f"unknown format {fmt!r} (one of text, {', '.join(RENDERERS)})")
+    parts = [RENDERERS[fmt](r) for r in reports]
+    if len(parts) == 1:
+        return parts[0] if parts[0].endswith("\n") else parts[0] + "\n"
+    return _COMBINE.get(fmt, "".join)(parts)
+
+
+def _json_array(parts: list[str]) -> str:
+    return "[\n" + ",\n".join(parts) + "\n]\n"
+
+
+def _sarif_runs(parts: list[str]) -> str:
+    logs = [json.loads(part) for part in parts]
+    combined = {**logs[0], "runs": [run for log in logs for run in log["runs"]]}
+    return json.dumps(combined, indent=2, ensure_ascii=False) + "\n"
+
+
+def _junit_suites(parts: list[str]) -> str:
+    roots = [ElementTree.fromstring(part) for part in parts]
+    combined = ElementTree.Element("testsuites", {"name": "avlogparse"})
+    for counter in ("tests", "failures", "errors", "skipped"):
+        total = sum(int(root.get(counter, "0")) for root in roots)
+        combined.set(counter, str(total))
+    for root in roots:
+        combined.extend(root.findall("testsuite"))
+    ElementTree.indent(combined)
+    return ElementTree.tostring(combined, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _csv_rows(parts: list[str]) -> str:
+    return parts[0] + "".join(part.split("\r\n", 1)[1] for part in parts[1:])
+
+
+def _one_html(parts: list[str]) -> str:
+    raise ConfigError("--format html writes one bundle per file: analyse the bundles one by one")
+
+
+_COMBINE: dict[str, Callable[[list[str]], str]] = {
+    "json": _json_array,
+    "sarif": _sarif_runs,
+    "junit": _junit_suites,
+    "csv": _csv_rows,
+    "html": _one_html,
+}
+
 __all__ = [
     "RENDERERS",
+    "render_reports",
     "render_csv",
     "render_findings_jsonl",
     "render_json",

@@ -11,9 +11,9 @@ import inspect
 import re
 from typing import NamedTuple
 
+from avlogparse.i18n import LANGUAGES, rule_text
 from avlogparse.rules import ALL_RULES, Rule
 
-LANGUAGES = ("en", "ja")
 FIXTURES_LINK = "../../tests/rules/{rule_id}/"
 """Link to a rule's fixture folder, relative to ``docs/rules/index.md``."""
 
@@ -32,16 +32,15 @@ class RuleTexts(NamedTuple):
 
 
 def rule_texts(rule: Rule, lang: str = "en") -> RuleTexts:
-    """The rule's texts in ``lang``.
-
-    The rules carry English only; until the translations (``avlogparse.i18n``) are wired in
-    here, every language gets the English texts.
-    """
+    """The rule's texts in ``lang`` (``en`` or ``ja``; anything else is a ``ValueError``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r} (one of {', '.join(LANGUAGES)})")
-    first_line, _, body = inspect.cleandoc(rule.description).partition("\n")
+    texts = rule_text(rule, lang)
+    first_line, _, body = inspect.cleandoc(texts.description).partition("\n")
     summary = first_line.removeprefix(f"{rule.id} — ").strip()
-    return RuleTexts(rule.title, summary[:1].upper() + summary[1:], body.strip(), rule.remediation)
+    return RuleTexts(
+        texts.title, summary[:1].upper() + summary[1:], body.strip(), tuple(texts.remediation)
+    )
 
 
 def render_rule_catalog_markdown(lang: str = "en") -> str:
