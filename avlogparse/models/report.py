@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.severity import Severity
+from avlogparse.models.timeline import Timeline
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
 
 
@@ -117,6 +118,10 @@ class Report(BaseModel):
     rules: list[RuleRun] = Field(default_factory=list)
     backup_runs: list[BackupRunSummary] = Field(default_factory=list)
     unparsed_shapes: list[UnparsedShape] = Field(default_factory=list)
+    timeline: Timeline = Field(
+        default_factory=Timeline,
+        description="per-VM moments in time order (added in 1.1; see models/timeline.py)",
+    )
 
     @property
     def complete(self) -> bool:
