@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, tzinfo
 
 from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding
@@ -21,7 +20,6 @@ from avlogparse.models.report import (
     InputFile,
     Report,
     RuleRun,
-    TimeAlignment,
     UnparsedShape,
 )
 from avlogparse.models.severity import Severity
@@ -100,7 +98,7 @@ def render_html(report: Report, lang: str = "en") -> str:
         "<h2>Timeline (host time)</h2>",
         timeline_svg(report.timeline),
         f"<h2>Findings ({len(findings)})</h2>",
-        *(finding_html(f, host_zone(report.time_alignment)) for f in findings),
+        *(finding_html(f, report.time_alignment.host_zone()) for f in findings),
         "" if findings else '<p class="empty">No findings.</p>',
         "<h2>Backup runs</h2>",
         _runs_table(report.backup_runs),
@@ -183,7 +181,8 @@ def summary_html(report: Report) -> str:
 def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
     """One finding: what, where, the lines that prove it, what to do, where to read more.
 
-    ``zone`` (the host's, see :func:`host_zone`) shows UTC event times on the host clock.
+    ``zone`` (the host's, see :meth:`TimeAlignment.host_zone`) shows UTC event times on the
+    host clock.
     """
     meta = [f"rule <span class='mono'>{html_text(finding.rule_id)}</span>"]
     if finding.vm is not None:
@@ -270,7 +269,7 @@ def _runs_table(runs: Sequence[BackupRunSummary]) -> str:
     rows = [
         [
             _number(run.index + 1),
-            f'<span class="mono">{html_text(run.path)}:{run.first_line}–{run.last_line}</span>',
+            f'<span class="mono">{html_text(run.path)}:{run.first_line}-{run.last_line}</span>',
             html_text(_when(run.started)),
             html_text(_when(run.ended)),
             html_text(run.outcome),
@@ -366,16 +365,6 @@ def _list(tag: str, items: Iterable[str]) -> str:
 
 def _number(value: int) -> str:
     return f'<span class="n">{value:,}</span>'
-
-
-def host_zone(alignment: TimeAlignment) -> tzinfo | None:
-    """The host's zone as the report aligned it (None when it cannot be rebuilt)."""
-    if alignment.offset_minutes is not None:
-        return timezone(timedelta(minutes=alignment.offset_minutes))
-    try:
-        return ZoneInfo(alignment.zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def _when(moment: datetime | None, zone: tzinfo | None = None) -> str:

@@ -90,6 +90,19 @@ class Segment:
         return self.left + self.width * (moment - self.start).total_seconds() / span
 
 
+def backup_spans(entries: Iterable[TimelineEntry]) -> list[tuple[TimelineEntry, TimelineEntry]]:
+    """Each backup start paired with the backup end that follows it (drawn as a bar)."""
+    spans = []
+    start: TimelineEntry | None = None
+    for entry in entries:
+        if entry.kind == "backup-start":
+            start = entry
+        elif entry.kind == "backup-end" and start is not None:
+            spans.append((start, entry))
+            start = None
+    return spans
+
+
 def lane_key(vm: VmRef | None) -> str:
     """One lane per VM: by GUID when known, else by name; VM-less moments share a lane."""
     if vm is None:
@@ -134,7 +147,7 @@ class TimelineLayout:
     def breaks(self) -> list[tuple[float, str]]:
         """Where the axis skips quiet time, with how much it skipped (``+23 h``)."""
         found = []
-        for before, after in zip(self.segments, self.segments[1:]):
+        for before, after in zip(self.segments, self.segments[1:], strict=False):
             middle = before.left + before.width + self.gap_fraction / 2
             found.append((middle, "+" + _duration(after.start - before.end)))
         return found
@@ -158,7 +171,7 @@ def layout(
     usable = 1.0 - gap_fraction * max(len(spans) - 1, 0)
     segments = []
     left = 0.0
-    for (first, last), share in zip(spans, shares):
+    for (first, last), share in zip(spans, shares, strict=True):
         width = usable * share / sum(shares)
         pad = max(last - first, timedelta(minutes=1)) * 0.06
         segments.append(Segment(first, last, first - pad, last + pad, left, width))

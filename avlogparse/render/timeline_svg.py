@@ -15,6 +15,7 @@ from avlogparse.render.timeline_layout import (
     JOB_LANE,
     KIND_STYLES,
     TimelineLayout,
+    backup_spans,
     entry_colour,
     layout,
 )
@@ -109,20 +110,14 @@ def _axis(plan: TimelineLayout) -> list[str]:
 
 
 def _run_bars(plan: TimelineLayout, entries: Sequence[TimelineEntry]) -> list[str]:
-    """A bar from each backup start to the backup end that follows it."""
     parts = []
-    start: TimelineEntry | None = None
-    for entry in entries:
-        if entry.kind == "backup-start":
-            start = entry
-        elif entry.kind == "backup-end" and start is not None:
-            left, right = _x(plan, start), _x(plan, entry)
-            y = _y(plan.lane(entry))
-            parts.append(
-                f'<rect x="{left:.1f}" y="{y - 4:.1f}" width="{max(right - left, 1):.1f}"'
-                f' height="8" rx="3" fill="{entry_colour(entry)}" opacity="0.25"/>'
-            )
-            start = None
+    for start, end in backup_spans(entries):
+        left, right = _x(plan, start), _x(plan, end)
+        y = _y(plan.lane(end))
+        parts.append(
+            f'<rect x="{left:.1f}" y="{y - 4:.1f}" width="{max(right - left, 1):.1f}"'
+            f' height="8" rx="3" fill="{entry_colour(end)}" opacity="0.25"/>'
+        )
     return parts
 
 
@@ -152,7 +147,8 @@ def _shape(shape: str, x: float, y: float, colour: str) -> str:
             f' stroke="{colour}" stroke-width="2"/>'
         )
     if shape == "square":
-        return f'<rect x="{x - m:.1f}" y="{y - m:.1f}" width="{2 * m}" height="{2 * m}" fill="{colour}"/>'
+        size = f'width="{2 * m}" height="{2 * m}"'
+        return f'<rect x="{x - m:.1f}" y="{y - m:.1f}" {size} fill="{colour}"/>'
     if shape == "cross":
         return (
             f'<path d="M{x - m:.1f},{y - m:.1f}L{x + m:.1f},{y + m:.1f}'
