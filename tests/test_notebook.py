@@ -85,9 +85,7 @@ def test_records_frame_reads_the_whole_bundle_again(report: Report) -> None:
     }  # fmt: skip
     first = frame[(frame["path"] == "avhypervvss.log") & (frame["line"] == 1)].iloc[0]
     # host-local 00:05:05 at UTC+09:00 is 15:05:05 UTC the day before
-    assert first["timestamp"].to_pydatetime().replace(tzinfo=None) == datetime(
-        2024, 3, 9, 15, 5, 5
-    )
+    assert first["timestamp"].to_pydatetime().replace(tzinfo=None) == datetime(2024, 3, 9, 15, 5, 5)
     assert first["time_basis"] == "host-local" and first["code"] == 0
     assert str(frame["code"].dtype) == "Int64" and str(frame["event_id"].dtype) == "Int64"
 

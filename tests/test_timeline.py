@@ -26,7 +26,9 @@ def report() -> Report:
 
 
 def moments(report: Report, kind: str) -> list[tuple[str | None, str, int]]:
-    return [(e.vm.name if e.vm else None, e.path, e.line) for e in report.timeline if e.kind == kind]
+    return [
+        (e.vm.name if e.vm else None, e.path, e.line) for e in report.timeline if e.kind == kind
+    ]
 
 
 def test_the_nine_merge_failures_of_night_two_at_their_lines(report: Report) -> None:
@@ -47,7 +49,10 @@ def test_merge_completions_checkpoint_failures_and_cleanups(report: Report) -> N
     assert sorted(line for _, path, line in failed if path == "avhypervvss.log") == [42, 43, 44]
     assert sorted(line for _, path, line in failed if path == VMMS) == [23, 24, 25]
     cleanups = [e for e in report.timeline if e.kind == "cleanup"]
-    assert [(e.path, e.line) for e in cleanups] == [("winclustersvc.log", 3), ("winclustersvc.log", 8)]
+    assert [(e.path, e.line) for e in cleanups] == [
+        ("winclustersvc.log", 3),
+        ("winclustersvc.log", 8),
+    ]
     assert [e.host_time.replace(tzinfo=None) for e in cleanups] == [
         datetime(2024, 3, 10, 0, 41),
         datetime(2024, 3, 11, 0, 41),
