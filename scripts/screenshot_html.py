@@ -10,6 +10,7 @@ Exits 2 when no ``chromium`` (or ``chromium-browser``) is on PATH.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     if find_chromium() is None:
         print("chromium is not installed (apt-get install chromium)", file=sys.stderr)
         return 2
-    report = avlogparse.analyze(args.bundle)
+    report = avlogparse.analyze(os.path.relpath(args.bundle))  # the page shows this path
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="avlogparse-html-") as folder:
         page = Path(folder) / "report.html"

@@ -9,6 +9,8 @@ named ``<script>`` is shown, never run. The fragments (:func:`summary_html`,
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
@@ -98,6 +100,7 @@ def render_html(report: Report, lang: str = "en") -> str:
         "<h2>Timeline (host time)</h2>",
         timeline_svg(report.timeline),
         f"<h2>Findings ({len(findings)})</h2>",
+        findings_table_html(findings, link=True) if len(findings) > 1 else "",
         *(finding_html(f, report.time_alignment.host_zone()) for f in findings),
         "" if findings else '<p class="empty">No findings.</p>',
         "<h2>Backup runs</h2>",
@@ -166,16 +169,16 @@ def summary_html(report: Report) -> str:
         ("Host clock", html_text(clock.zone + offset), clock.reason),
         ("Backup runs", html_text(runs), ""),
     ]
-    html = ['<div class="cards">']
+    parts = ['<div class="cards">']
     for key, value, why in cards:
-        html.append(f'<div class="card"><div class="k">{key}</div>')
+        parts.append(f'<div class="card"><div class="k">{key}</div>')
         if why is None:
-            html.append(value)
+            parts.append(value)
         else:
-            html.append(f'<div class="v">{value}</div><div class="why">{html_text(why)}</div>')
-        html.append("</div>")
-    html.append("</div>")
-    return "".join(html)
+            parts.append(f'<div class="v">{value}</div><div class="why">{html_text(why)}</div>')
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
@@ -204,7 +207,11 @@ def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
     if finding.missing_links:
         parts.append("<h4>Not shown by this bundle</h4>" + _list("ul", finding.missing_links))
     if finding.explained_by:
-        parts.append("<h4>Explained by</h4>" + _list("ul", finding.explained_by))
+        links = "".join(
+            f'<li><a href="#{html_text(other)}">{html_text(other)}</a></li>'
+            for other in finding.explained_by
+        )
+        parts.append(f"<h4>Explained by</h4><ul>{links}</ul>")
     if finding.evidence:
         rows = [
             [
@@ -228,14 +235,17 @@ def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
     return "".join(parts)
 
 
-def findings_table_html(findings: Sequence[Finding]) -> str:
-    """One row per finding: severity, title, VM, first seen."""
+def findings_table_html(findings: Sequence[Finding], link: bool = False) -> str:
+    """One row per finding: severity, title, VM, first seen; ``link``: titles jump to the
+    finding's section of the same page."""
     if not findings:
         return '<p class="empty">No findings.</p>'
     rows = [
         [
             _badge(f.severity, f.severity.value),
-            html_text(f.title),
+            f'<a href="#{html_text(f.id)}">{html_text(f.title)}</a>'
+            if link
+            else html_text(f.title),
             html_text(f.vm.label() if f.vm else ""),
             html_text(_when(f.first_seen)),
         ]
@@ -377,14 +387,34 @@ def _when(moment: datetime | None, zone: tzinfo | None = None) -> str:
 
 
 def _log_text(text: str, visible: int = 240) -> str:
-    """A log line as code; a long one (an event's XML) is cut, whole text one click away."""
-    if len(text) <= visible:
+    """A log line as code; a long one is cut, the whole text one click away.
+
+    An event's XML is long and starts with boilerplate, so its ID and rendered message
+    are shown first.
+    """
+    gist = _event_gist(text)
+    if gist is None and len(text) <= visible:
         return f"<code>{html_text(text)}</code>"
+    shown = gist or text[:visible] + "…"
     return (
-        f"<code>{html_text(text[:visible])}…</code>"
+        f"<code>{html_text(shown)}</code>"
         f"<details><summary>whole text ({len(text):,} characters)</summary>"
         f"<code>{html_text(text)}</code></details>"
     )
+
+
+_EVENT_ID = re.compile(r"<EventID\b[^>]{0,200}>\s*(\d{1,6})\s*</EventID>")
+_EVENT_MESSAGE = re.compile(r"<Message>([^<]{1,2000})</Message>")
+
+
+def _event_gist(text: str) -> str | None:
+    """``19100: 'VM' background disk merge failed …`` from an event's XML, if it has both."""
+    if not text.startswith("<Event"):
+        return None
+    event_id, message = _EVENT_ID.search(text), _EVENT_MESSAGE.search(text)
+    if event_id is None or message is None:
+        return None
+    return f"Event {event_id.group(1)}: {html.unescape(message.group(1)).strip()}"
 
 
 def _join(parts: Iterable[str]) -> str:
