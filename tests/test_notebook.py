@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import types
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -57,12 +58,18 @@ def test_findings_frame(report: Report) -> None:
     assert "dell.com" in orphan["references"]
 
 
-def test_findings_frame_language(report: Report) -> None:
+def test_findings_frame_language(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pandas")
     assert report.findings_frame(lang="en").equals(report.findings_frame())
     if not HAS_I18N:
         with pytest.raises(ValueError, match="'xx' is not available; use 'en'"):
             report.findings_frame(lang="xx")
+
+    def localize(finding: avlogparse.Finding, lang: str) -> avlogparse.Finding:
+        return finding.model_copy(update={"title": f"{lang}: {finding.title}"})
+
+    monkeypatch.setitem(sys.modules, "avlogparse.i18n", types.SimpleNamespace(localize=localize))
+    assert report.findings_frame(lang="ja")["title"].str.startswith("ja: ").all()
 
 
 def test_timeline_frame(report: Report) -> None:

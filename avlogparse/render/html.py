@@ -68,7 +68,7 @@ body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #f
   padding: 10px 14px; margin: 12px 0; }
 .avl .finding .meta { color: #57606a; font-size: 12px; margin: 4px 0 8px; }
 .avl .finding p { margin: 6px 0; }
-.avl .finding h4 { font-size: 13px; margin: 10px 0 4px; }
+.avl h4 { font-size: 13px; margin: 10px 0 4px; }
 .avl .finding ol, .avl .finding ul { margin: 4px 0; padding-left: 22px; }
 .avl .skipped td { background: #fff8c5; }
 .avl .empty { color: #57606a; font-style: italic; }
@@ -128,7 +128,9 @@ def report_repr_html(report: Report) -> str:
     return _fragment(
         f"<h3>avlogparse report: {html_text(report.bundle)}</h3>",
         summary_html(report),
+        "<h4>Findings</h4>",
         findings_table_html(report.findings),
+        "<h4>Inputs</h4>",
         inputs_table_html(report.inputs),
     )
 
@@ -185,8 +187,10 @@ def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
     """One finding: what, where, the lines that prove it, what to do, where to read more.
 
     ``zone`` (the host's, see :meth:`TimeAlignment.host_zone`) shows UTC event times on the
-    host clock.
+    host clock; by default the zone of the finding's own ``first_seen``.
     """
+    if zone is None and finding.first_seen is not None:
+        zone = finding.first_seen.tzinfo
     meta = [f"rule <span class='mono'>{html_text(finding.rule_id)}</span>"]
     if finding.vm is not None:
         meta.append(f"VM <b>{html_text(finding.vm.label())}</b>")

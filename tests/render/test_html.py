@@ -9,6 +9,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import types
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -176,6 +177,21 @@ def test_language_hook(report: Report, page: str) -> None:
             render_html(report, lang="xx")
 
 
+def test_language_hook_calls_avlogparse_i18n_localize(
+    report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def localize(finding: Finding, lang: str) -> Finding:
+        calls.append(lang)
+        return finding.model_copy(update={"title": f"[{lang}] {finding.title}"})
+
+    monkeypatch.setitem(sys.modules, "avlogparse.i18n", types.SimpleNamespace(localize=localize))
+    page = render_html(report, lang="ja")
+    assert calls == ["ja"] * len(report.findings)
+    assert '<html lang="ja">' in page and "<h3>[ja] Orphaned checkpoint" in page
+
+
 def test_html_needs_neither_pandas_nor_matplotlib() -> None:
     code = (
         "import sys; sys.modules['pandas'] = None; sys.modules['matplotlib'] = None\n"
@@ -198,6 +214,9 @@ def test_notebook_views_escape_and_summarise(report: Report) -> None:
     finding_view = hostile.findings[0]._repr_html_()
     assert "&lt;script&gt;" in finding_view and "<script" not in finding_view.lower()
     assert "<h4>Evidence</h4>" in finding_view and "<h4>What to do</h4><ol>" in finding_view
+    # on its own, a finding shows event times on the clock of its first sighting
+    merge = next(f for f in report.findings if f.rule_id == "checkpoint-merge-failed")
+    assert "2024-03-11 00:42:05+09:00" in merge._repr_html_()
     timeline_view = hostile.timeline._repr_html_()
     assert timeline_view.startswith("<svg") and "<script" not in timeline_view.lower()
 
