@@ -13,7 +13,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable
-from datetime import timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -263,8 +263,15 @@ def _timeline(
     clock = facts.clock
     entries: list[TimelineEntry] = []
 
-    def add(kind: TimelineKind, record: Record, label: str, **fields: Any) -> None:
-        moment = fields.pop("moment", None) or record.timestamp
+    def add(
+        kind: TimelineKind,
+        record: Record,
+        label: str,
+        moment: datetime | None = None,
+        **fields: Any,
+    ) -> None:
+        """An entry at ``moment`` (default: the record's time) pointing at ``record``."""
+        moment = moment or record.timestamp
         utc, host_time = clock.utc(moment), clock.host_time(moment)
         if utc is not None and host_time is not None:
             entries.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -12,8 +13,8 @@ import avlogparse
 from avlogparse.limits import Limits
 from avlogparse.models.findings import VmRef
 from avlogparse.models.report import Report
-from avlogparse.models.timeline import Timeline, TimelineEntry
-from avlogparse.render.timeline_layout import JOB_LANE, backup_spans, layout
+from avlogparse.models.timeline import Timeline, TimelineEntry, TimelineKind
+from avlogparse.render.timeline_layout import JOB_LANE, KIND_STYLES, backup_spans, layout
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "kb-orphaned-checkpoint"
 VMMS = "Microsoft-Windows-Hyper-V-VMMS-Admin.xml"
@@ -122,6 +123,10 @@ def test_timeline_limit_keeps_findings_and_the_latest_moments() -> None:
     assert [(e.path, e.line) for e in last] == [(VMMS, 25), ("avhypervvss.log", 46)]
     [diagnostic] = [d for d in report.diagnostics if d.limit == "max_timeline_entries"]
     assert diagnostic.code == "limit-exceeded" and "27 of 29" in diagnostic.message
+
+
+def test_every_kind_has_a_drawing_style() -> None:
+    assert set(KIND_STYLES) == set(get_args(TimelineKind))
 
 
 def test_layout_cuts_the_quiet_days_out(report: Report) -> None:

@@ -7,7 +7,7 @@ so its size follows the facts and not the bundle.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -32,8 +32,6 @@ TimelineKind = Literal[
 """What happened: ``checkpoint-create`` is the plug-in's 43419 (job-wide, no VM);
 ``checkpoint-failed`` is a 43426 line or a VMMS 18012 event; ``cleanup`` is winclustersvc's
 "Cleaning up checkpoint" with its DestroySnapshot result."""
-
-TIMELINE_KINDS: tuple[TimelineKind, ...] = get_args(TimelineKind)
 
 
 class TimelineEntry(BaseModel):
