@@ -250,15 +250,14 @@ def plot_timeline(entries: Sequence[TimelineEntry], ax: Axes | None = None) -> A
     report. Returns the matplotlib ``Axes`` (a new figure when ``ax`` is None).
     """
     require("matplotlib")
+    plan = layout(entries)
     if ax is None:
         pyplot = require("matplotlib.pyplot")
-        plan_lanes = len(layout(entries).lanes)
-        _, ax = pyplot.subplots(figsize=(12, 1.6 + 0.45 * plan_lanes))
+        _, ax = pyplot.subplots(figsize=(12, 1.6 + 0.45 * len(plan.lanes)))
     if not entries:
         ax.text(0.5, 0.5, "no moment could be placed on a timeline", ha="center")
         ax.set_axis_off()
         return ax
-    plan = layout(entries)
     for middle, text in plan.breaks():
         half = plan.gap_fraction / 2
         ax.axvspan(middle - half, middle + half, color="#d0d7de", alpha=0.6, zorder=0)

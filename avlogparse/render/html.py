@@ -147,40 +147,35 @@ def summary_html(report: Report) -> str:
         _badge(severity, f"{counts[severity]} {severity.value}")
         for severity in sorted(counts, key=lambda s: -s.rank)
     )
-    refused = [i for i in report.inputs if i.status == "refused"]
-    partial = [i for i in report.inputs if i.status != "refused" and not i.complete]
-    if report.complete:
-        completeness = '<div class="v ok">complete</div><div class="why">every input read whole'
-    else:
-        completeness = (
-            '<div class="v bad">incomplete</div><div class="why">'
-            f"{len(refused)} refused, {len(partial)} read in part"
-        )
     stats = report.stats
-    completeness += (
+    if report.complete:
+        state, why = '<span class="ok">complete</span>', "every input read whole"
+    else:
+        refused = sum(i.status == "refused" for i in report.inputs)
+        partial = sum(i.status != "refused" and not i.complete for i in report.inputs)
+        state, why = '<span class="bad">incomplete</span>', f"{refused} refused, {partial} cut"
+    why += (
         f"; {stats.files_read} read, {stats.files_unknown} not a log, "
-        f"{stats.lines} lines, {stats.events} events, {stats.unparsed} unparsed</div>"
+        f"{stats.lines} lines, {stats.events} events, {stats.unparsed} unparsed"
     )
     clock = report.time_alignment
-    offset = "" if clock.offset_minutes is None else f" ({clock.source})"
     outcomes = Counter(run.outcome for run in report.backup_runs)
     runs = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())) or "none found"
     cards = [
         ("Findings", badges or '<span class="ok">none</span>', ""),
-        ("Input", completeness, None),
-        ("Host clock", html_text(clock.zone + offset), clock.reason),
+        ("Input", state, why),
+        ("Host clock", html_text(f"{clock.zone} ({clock.source})"), clock.reason),
         ("Backup runs", html_text(runs), ""),
     ]
-    parts = ['<div class="cards">']
-    for key, value, why in cards:
-        parts.append(f'<div class="card"><div class="k">{key}</div>')
-        if why is None:
-            parts.append(value)
-        else:
-            parts.append(f'<div class="v">{value}</div><div class="why">{html_text(why)}</div>')
-        parts.append("</div>")
-    parts.append("</div>")
-    return "".join(parts)
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><div class="k">{key}</div><div class="v">{value}</div>'
+            f'<div class="why">{html_text(explanation)}</div></div>'
+            for key, value, explanation in cards
+        )
+        + "</div>"
+    )
 
 
 def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:

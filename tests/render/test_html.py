@@ -139,6 +139,7 @@ def test_hostile_text_is_escaped_everywhere(report: Report) -> None:
     assert "<script" not in page.lower()
     assert "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<span class="bad">incomplete</span>' in page and "1 refused, 0 cut" in page
     assert 'href="javascript' not in page
     assert '<span class="mono">javascript:alert(1)</span>' in page
     assert 'href="https://example.invalid/kb?a=1&amp;b=&lt;2&gt;"' in page
