@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from avlogparse.bundle import open_bundle
 from avlogparse.engine import Progress, analyze, tool_version
@@ -29,8 +29,10 @@ from avlogparse.parsers import parse_stream
 from avlogparse.render import render_reports
 from avlogparse.render.records_jsonl import write_jsonl
 from avlogparse.render.rule_catalog import render_rule_catalog_markdown
+from avlogparse.render.safe import escape
+from avlogparse.render.timeline_table import render_timeline_csv, render_timeline_text
 from avlogparse.rules import ALL_RULES, Rule
-from avlogparse.select import parse_moment, select_findings
+from avlogparse.select import parse_moment, select_findings, select_timeline
 from avlogparse.sniff import Kind
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -61,18 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     _add_selection(analyze_cmd)
     analyze_cmd.add_argument("--rule", action="append", metavar="ID", help="run only these rules")
     analyze_cmd.add_argument("--disable-rule", action="append", default=[], metavar="ID")
-    analyze_cmd.add_argument("--quiet", action="store_true", help="nothing on stdout")
     analyze_cmd.add_argument("--no-color", action="store_true", help="plain text output")
     analyze_cmd.add_argument("--lang", choices=LANGUAGES, help="language (default: locale)")
-    analyze_cmd.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="bundles analysed in parallel"
-    )
+    _add_jobs(analyze_cmd)
     analyze_cmd.add_argument("-v", "--verbose", action="store_true", help="all evidence lines")
 
     timeline_cmd = commands.add_parser("timeline", help="per-VM timeline of backups and merges")
     timeline_cmd.add_argument("paths", nargs="+", metavar="PATH")
     timeline_cmd.add_argument("--format", choices=("text", "json", "csv"), default="text")
     _add_selection(timeline_cmd)
+    _add_jobs(timeline_cmd)
 
     parse_cmd = commands.add_parser("parse", help="print the parsed records of files or folders")
     parse_cmd.add_argument("paths", nargs="+", metavar="PATH")
@@ -91,6 +91,13 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
     command.add_argument("--since", metavar="TIME", help="only findings from this time on")
     command.add_argument("--until", metavar="TIME", help="only findings up to this time")
     command.add_argument("--vm", metavar="NAME|GUID", help="only findings about this VM")
+
+
+def _add_jobs(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="bundles analysed in parallel"
+    )
+    command.add_argument("--quiet", action="store_true", help="nothing on stdout")
 
 
 def _positive(text: str) -> int:
@@ -157,7 +164,7 @@ def _run(args: argparse.Namespace, rule_ids: list[str]) -> list[Report]:
     if args.jobs > 1 and len(args.paths) > 1:
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             return list(pool.map(partial(_analyze_one, tz=args.tz, rule_ids=rule_ids), args.paths))
-    progress = _ProgressLine() if _show_progress(args) else None
+    progress = _ProgressLine() if sys.stderr.isatty() and not args.quiet else None
     try:
         return [
             _analyze_one(path, tz=args.tz, rule_ids=rule_ids, progress=progress)
@@ -180,13 +187,37 @@ def _analyze_one(
     return analyze(path, tz=tz, rules=rules, progress=progress)
 
 
+def _timeline(args: argparse.Namespace) -> int:
+    """Each bundle's timeline, narrowed like ``analyze``'s findings."""
+    reports = _run(args, [r.id for r in ALL_RULES])
+    timelines = [select_timeline(r.timeline, **_window(r, args)) for r in reports]
+    if args.format == "json":
+        entries = [
+            {"bundle": report.bundle, **entry.model_dump(mode="json")}
+            for report, timeline in zip(reports, timelines, strict=True)
+            for entry in timeline
+        ]
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        tables = [render_timeline_csv(timeline) for timeline in timelines]
+        sys.stdout.write(tables[0] + "".join(t.split("\r\n", 1)[1] for t in tables[1:]))
+    else:
+        for report, timeline in zip(reports, timelines, strict=True):
+            sys.stdout.write(f"{escape(report.bundle)}\n{render_timeline_text(timeline)}")
+    return EXIT_OK
+
+
 def _select(report: Report, args: argparse.Namespace) -> Report:
-    return select_findings(
-        report,
-        since=parse_moment(args.since, report) if args.since else None,
-        until=parse_moment(args.until, report) if args.until else None,
-        vm=args.vm,
-    )
+    return select_findings(report, **_window(report, args))
+
+
+def _window(report: Report, args: argparse.Namespace) -> dict[str, Any]:
+    """``--since``, ``--until`` (host time unless an offset is given) and ``--vm``."""
+    return {
+        "since": parse_moment(args.since, report) if args.since else None,
+        "until": parse_moment(args.until, report) if args.until else None,
+        "vm": args.vm,
+    }
 
 
 class _ProgressLine:
@@ -212,10 +243,6 @@ class _ProgressLine:
         if self._shown:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
-
-
-def _show_progress(args: argparse.Namespace) -> bool:
-    return sys.stderr.isatty() and not args.quiet
 
 
 def _colour(stream: TextIO, args: argparse.Namespace) -> bool:

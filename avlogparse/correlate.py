@@ -400,7 +400,11 @@ class OrphanChain:
 
 @dataclass
 class Facts:
-    """Everything the rules may look at."""
+    """Everything the rules (and the report's timeline) may look at.
+
+    ``events`` are the catalogued Hyper-V events the collector kept, in input order;
+    ``registry`` resolves any VM mention to its canonical reference.
+    """
 
     kinds: set[Kind]
     clock: HostClock
@@ -411,6 +415,8 @@ class Facts:
     checkpoint_failures: list[CheckpointFailure]
     merge_failures: list[MergeFailure]
     chains: list[OrphanChain]
+    events: list[EventRecord]
+    registry: VmRegistry
     failures_by_run: dict[int, list[CheckpointFailure]] = field(default_factory=dict)
     _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
 
@@ -482,6 +488,8 @@ def build_facts(collector: Collector, clock: HostClock | None, windows: Windows)
         checkpoint_failures=failures,
         merge_failures=merges,
         chains=chains,
+        events=collector.events,
+        registry=registry,
     )
 
 

@@ -14,18 +14,32 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from importlib.metadata import PackageNotFoundError, version
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from avlogparse.bundle import Bundle, open_bundle
-from avlogparse.correlate import Collector, Facts, HostClock, Windows, build_facts
+from avlogparse.catalog import (
+    CHECKPOINT_FAILED_EVENT,
+    MERGE_COMPLETED_EVENT,
+    MERGE_FAILED_EVENT,
+)
+from avlogparse.correlate import (
+    Collector,
+    Facts,
+    HostClock,
+    Windows,
+    build_facts,
+    event_vm,
+    short_host,
+)
 from avlogparse.errors import ConfigError, NotABundleError
 from avlogparse.i18n import check_language, localize_report, text
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
 from avlogparse.models.findings import Finding, VmRef
+from avlogparse.models.records import Record
 from avlogparse.models.report import (
     BackupRunSummary,
     InputFile,
@@ -35,6 +49,8 @@ from avlogparse.models.report import (
     TimeAlignment,
     ToolInfo,
 )
+from avlogparse.models.severity import Severity
+from avlogparse.models.timeline import Timeline, TimelineEntry, TimelineKind
 from avlogparse.parsers import parse_stream
 from avlogparse.rules import ALL_RULES, Rule
 
@@ -184,6 +200,7 @@ def analyze(
         rules=rule_runs,
         backup_runs=_run_summaries(facts),
         unparsed_shapes=sorted(collector.unparsed_shapes.values(), key=lambda u: -u.count),
+        timeline=_timeline(facts, findings, limits, diagnostics),
     )
     report.stats = _stats(report, time.perf_counter() - started)
     return report if lang == "en" else localize_report(report, lang)
@@ -269,6 +286,146 @@ def _run_summaries(facts: Facts) -> list[BackupRunSummary]:
             )
         )
     return summaries
+
+
+_EVENT_KINDS: dict[int, tuple[TimelineKind, Severity | None, str]] = {
+    CHECKPOINT_FAILED_EVENT: ("checkpoint-failed", Severity.ERROR, "checkpoint operation failed"),
+    MERGE_FAILED_EVENT: ("merge-failed", Severity.ERROR, "background disk merge failed"),
+    MERGE_COMPLETED_EVENT: ("merge-completed", None, "background disk merge completed"),
+}
+"""Hyper-V events shown on the timeline: (kind, severity, label)."""
+
+_RUN_SEVERITY: dict[str, Severity | None] = {
+    "success": None,
+    "partial": Severity.WARNING,
+    "failed": Severity.ERROR,
+}
+
+
+def _timeline(
+    facts: Facts, findings: list[Finding], limits: Limits, diagnostics: list[Diagnostic]
+) -> Timeline:
+    """The per-VM timeline from the correlated facts and the findings, in time order.
+
+    Moments that cannot be placed in time are left out (they stay evidence in findings).
+    Past ``limits.max_timeline_entries`` the earliest moments are dropped, findings never.
+    """
+    clock = facts.clock
+    entries: list[TimelineEntry] = []
+
+    def add(
+        kind: TimelineKind,
+        record: Record,
+        label: str,
+        moment: datetime | None = None,
+        **fields: Any,
+    ) -> None:
+        """An entry at ``moment`` (default: the record's time) pointing at ``record``."""
+        moment = moment or record.timestamp
+        utc, host_time = clock.utc(moment), clock.host_time(moment)
+        if utc is not None and host_time is not None:
+            entries.append(
+                TimelineEntry(
+                    time=utc,
+                    host_time=host_time,
+                    kind=kind,
+                    label=label,
+                    path=record.path,
+                    line=record.line,
+                    **fields,
+                )
+            )
+
+    for run in facts.runs:
+        number = run.index + 1
+        add("backup-start", run.first, f"backup run {number} started", moment=run.started)
+        add(
+            "backup-end",
+            run.last,
+            f"backup run {number}: {run.outcome}",
+            moment=run.ended,
+            severity=_RUN_SEVERITY[run.outcome],
+        )
+        for record in run.records:
+            if record.code == 43419:
+                label = f"creating backup checkpoint ({record.guest_backup_type or '?'} type)"
+                add("checkpoint-create", record, label, moment=record.timestamp or run.started)
+    for failure in facts.checkpoint_failures:
+        label = "checkpoint creation failed; VM skipped from backup"
+        add("checkpoint-failed", failure.record, label, vm=failure.vm, severity=Severity.ERROR)
+    for cleanup in facts.cleanups:
+        result = cleanup.destroy.destroy_snapshot if cleanup.destroy else None
+        add(
+            "cleanup",
+            cleanup.cleanup,
+            f"cleanup of {cleanup.cleanup.group}: DestroySnapshot {result or 'not logged'}",
+            moment=cleanup.cleanup.timestamp or cleanup.local_time,
+            host=cleanup.host,
+            severity=Severity.ERROR if result == "failure" else None,
+        )
+    for event in facts.events:
+        known = _EVENT_KINDS.get(event.event_id or 0)
+        if known is not None:
+            kind, severity, label = known
+            add(
+                kind,
+                event,
+                f"{event.event_id} {label}"
+                + (f" ({event.hresult_hex})" if event.hresult_hex else ""),
+                vm=facts.registry.resolve(*event_vm(event)),
+                host=short_host(event.computer),
+                severity=severity,
+            )
+    entries.sort(key=lambda e: (e.time, e.path, e.line))
+    return Timeline(_bounded(entries, _finding_entries(findings, clock), limits, diagnostics))
+
+
+def _finding_entries(findings: list[Finding], clock: HostClock) -> list[TimelineEntry]:
+    """One entry per finding at its first sighting, pointing at its first evidence line."""
+    entries = []
+    for finding in findings:
+        utc, host_time = clock.utc(finding.first_seen), clock.host_time(finding.first_seen)
+        if utc is None or host_time is None or not finding.evidence:
+            continue
+        entries.append(
+            TimelineEntry(
+                time=utc,
+                host_time=host_time,
+                kind="finding",
+                label=finding.title,
+                vm=finding.vm,
+                host=finding.host,
+                severity=finding.severity,
+                path=finding.evidence[0].path,
+                line=finding.evidence[0].line,
+                finding_id=finding.id,
+            )
+        )
+    return entries
+
+
+def _bounded(
+    moments: list[TimelineEntry],
+    findings: list[TimelineEntry],
+    limits: Limits,
+    diagnostics: list[Diagnostic],
+) -> list[TimelineEntry]:
+    """All findings plus the latest moments that fit the limit, merged in time order."""
+    room = max(limits.max_timeline_entries - len(findings), 0)
+    if len(moments) > room:
+        diagnostics.append(
+            Diagnostic(
+                severity=DiagnosticSeverity.WARNING,
+                code="limit-exceeded",
+                message=f"timeline shortened: the earliest {len(moments) - room} of "
+                f"{len(moments)} moments were left out",
+                limit="max_timeline_entries",
+            )
+        )
+        moments = moments[len(moments) - room :]
+    return sorted(
+        [*moments, *findings], key=lambda e: (e.time, e.kind == "finding", e.path, e.line)
+    )
 
 
 def _stats(report: Report, elapsed: float) -> ReportStats:

@@ -27,6 +27,7 @@ class Limits(BaseModel):
     max_members: int = Field(10_000, ge=1)
     max_depth: int = Field(3, ge=0)
     max_dir_depth: int = Field(32, ge=1)
+    max_timeline_entries: int = Field(20_000, ge=1)
 
 
 DEFAULT_LIMITS = Limits()

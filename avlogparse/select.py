@@ -14,8 +14,9 @@ from datetime import datetime, timedelta, timezone
 from dateutil import parser as date_parser
 
 from avlogparse.errors import ConfigError
-from avlogparse.models.findings import Finding
+from avlogparse.models.findings import VmRef
 from avlogparse.models.report import Report
+from avlogparse.models.timeline import Timeline
 from avlogparse.normalize import normalize_guid
 
 
@@ -34,7 +35,8 @@ def parse_moment(text: str, report: Report) -> datetime:
         try:
             moment = date_parser.parse(text)
         except (ValueError, OverflowError) as error:
-            raise ConfigError(f"not a time: {text!r} (use ISO 8601, e.g. 2024-03-11T00:30)") from error
+            message = f"not a time: {text!r} (use ISO 8601, e.g. 2024-03-11T00:30)"
+            raise ConfigError(message) from error
     if moment.tzinfo is None:
         minutes = report.time_alignment.offset_minutes or 0
         moment = moment.replace(tzinfo=timezone(timedelta(minutes=minutes)))
@@ -51,27 +53,44 @@ def select_findings(
     """A copy of ``report`` with only the findings in the window and about the VM."""
     if since is None and until is None and vm is None:
         return report
-    kept = [f for f in report.findings if _in_window(f, since, until) and _about(f, vm)]
+    kept = [
+        f
+        for f in report.findings
+        if _overlaps(f.first_seen, f.last_seen, since, until) and (vm is None or about_vm(f.vm, vm))
+    ]
     stats = report.stats.model_copy(
         update={"findings_by_severity": dict(Counter(f.severity.value for f in kept))}
     )
     return report.model_copy(update={"findings": kept, "stats": stats})
 
 
-def _in_window(finding: Finding, since: datetime | None, until: datetime | None) -> bool:
-    first = finding.first_seen or finding.last_seen
-    last = finding.last_seen or finding.first_seen
+def select_timeline(
+    timeline: Timeline,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    vm: str | None = None,
+) -> Timeline:
+    """The entries in the window; with ``vm``, only that VM's (job-wide entries have none)."""
+    return Timeline(
+        entry for entry in timeline(vm) if _overlaps(entry.time, entry.time, since, until)
+    )
+
+
+def _overlaps(
+    first: datetime | None, last: datetime | None, since: datetime | None, until: datetime | None
+) -> bool:
+    first, last = first or last, last or first
     if first is None or last is None:
         return True  # a finding without times (e.g. missing evidence) is never hidden
     return (since is None or last >= since) and (until is None or first <= until)
 
 
-def _about(finding: Finding, vm: str | None) -> bool:
-    if vm is None:
-        return True
-    if finding.vm is None:
+def about_vm(ref: VmRef | None, vm: str) -> bool:
+    """Whether ``ref`` is the VM the user named (GUID in any case/braces, or name)."""
+    if ref is None:
         return False
     guid, valid = normalize_guid(vm)
-    if valid and finding.vm.id is not None:
-        return finding.vm.id == guid
-    return (finding.vm.name or "").casefold() == vm.casefold()
+    if valid and ref.id is not None:
+        return ref.id == guid
+    return (ref.name or "").casefold() == vm.casefold()

@@ -72,7 +72,9 @@ def test_skipped_rules_say_why(tmp_path: Path) -> None:
     shutil.copy(CHAIN / "avhypervvss.log", tmp_path)
     report = avlogparse.analyze(tmp_path)
     skipped = {r.rule_id: r.reason for r in report.rules if r.status == "skipped"}
-    assert "orphaned-checkpoint" in skipped and "winclustersvc" in (skipped["orphaned-checkpoint"] or "")
+    assert "orphaned-checkpoint" in skipped and "winclustersvc" in (
+        skipped["orphaned-checkpoint"] or ""
+    )
     assert {f.data.get("missing") for f in report.findings if f.rule_id == "missing-evidence"} == {
         "winclustersvc", "event-xml",
     }  # fmt: skip

@@ -152,6 +152,14 @@ def localize_finding(finding: Finding, lang: str) -> Finding:
     )
 
 
+def localize_findings(findings: list[Finding], lang: str | None) -> list[Finding]:
+    """``findings`` in ``lang`` (None: as they are); an unknown language is a ConfigError."""
+    if lang is None:
+        return findings
+    lang = check_language(lang)
+    return [f if f.lang == lang else localize_finding(f, lang) for f in findings]
+
+
 def localize_report(report: Report, lang: str) -> Report:
     """A copy of ``report`` with its findings, rule runs and time alignment in ``lang``."""
     check_language(lang)
@@ -204,6 +212,7 @@ __all__ = [
     "display_width",
     "has_text",
     "localize_finding",
+    "localize_findings",
     "localize_report",
     "pad",
     "placeholders",

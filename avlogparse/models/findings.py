@@ -82,6 +82,11 @@ class Finding(BaseModel):
         if not self.id:
             object.__setattr__(self, "id", finding_id(self.rule_id, self.vm, self.evidence))
 
+    def _repr_html_(self) -> str:
+        from avlogparse.render.html import finding_repr_html
+
+        return finding_repr_html(self)
+
 
 def finding_id(rule_id: str, vm: VmRef | None, evidence: list[Evidence]) -> str:
     """Stable across runs on the same bundle: rule, VM and the first evidence line."""

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.severity import Severity
+from avlogparse.models.timeline import Timeline
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pandas
+
+    from avlogparse.sniff import Kind
 
 SCHEMA_VERSION = "1.1"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
@@ -48,6 +57,15 @@ class TimeAlignment(BaseModel):
     anchors: int = 0
     reason_id: str = ""
     reason_args: dict[str, Any] = Field(default_factory=dict)
+
+    def host_zone(self) -> tzinfo | None:
+        """The host's zone as aligned (None when neither offset nor zone name is usable)."""
+        if self.offset_minutes is not None:
+            return timezone(timedelta(minutes=self.offset_minutes))
+        try:
+            return ZoneInfo(self.zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
 
 
 class RuleRun(BaseModel):
@@ -121,6 +139,10 @@ class Report(BaseModel):
     rules: list[RuleRun] = Field(default_factory=list)
     backup_runs: list[BackupRunSummary] = Field(default_factory=list)
     unparsed_shapes: list[UnparsedShape] = Field(default_factory=list)
+    timeline: Timeline = Field(
+        default_factory=Timeline,
+        description="per-VM moments in time order (added in 1.1; see models/timeline.py)",
+    )
 
     @property
     def complete(self) -> bool:
@@ -130,3 +152,30 @@ class Report(BaseModel):
     def worst_severity(self) -> Severity | None:
         """The highest severity among the findings."""
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    # --- notebook helpers (need the ``notebook`` extra, except the HTML view) -------------
+
+    def findings_frame(self, lang: str | None = None) -> pandas.DataFrame:
+        """One row per finding (see :func:`avlogparse.notebook.findings_frame`)."""
+        from avlogparse.notebook import findings_frame
+
+        return findings_frame(self.findings, lang)
+
+    def records_frame(
+        self, kinds: Iterable[Kind | str] | None = None, limit: int | None = None
+    ) -> pandas.DataFrame:
+        """Every record of the bundle, parsed again (see :func:`avlogparse.notebook.records_frame`).
+
+        The report keeps only what the rules need, so this reads ``bundle`` once more: it
+        must still be at that path.
+        """
+        from avlogparse.notebook import records_frame
+
+        return records_frame(
+            self.bundle, kinds=kinds, limit=limit, zone=self.time_alignment.host_zone()
+        )
+
+    def _repr_html_(self) -> str:
+        from avlogparse.render.html import report_repr_html
+
+        return report_repr_html(self)

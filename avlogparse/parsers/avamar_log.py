@@ -265,9 +265,7 @@ class _Headers(dict[str, "tuple[str, int | None, str | None, str, int, bool] | N
         self._wanted_code = wanted_code
         self._capacity = capacity
 
-    def __missing__(
-        self, text: str
-    ) -> tuple[str, int | None, str | None, str, int, bool] | None:
+    def __missing__(self, text: str) -> tuple[str, int | None, str | None, str, int, bool] | None:
         match = HEADER.fullmatch(text)
         value = None
         if match is not None:
@@ -286,9 +284,7 @@ class _Headers(dict[str, "tuple[str, int | None, str | None, str, int, bool] | N
         return value
 
 
-def _finish(
-    record: LogLine, continuation: list[str], detail: Detail[ModelT]
-) -> LogLine | ModelT:
+def _finish(record: LogLine, continuation: list[str], detail: Detail[ModelT]) -> LogLine | ModelT:
     """Attach continuation lines; build the validated model when the line is wanted."""
     if continuation:
         record = record._replace(continuation=tuple(continuation))

@@ -15,6 +15,7 @@ from avlogparse.i18n import localize_report
 from avlogparse.models.report import Report
 from avlogparse.render.csv_findings import render_csv
 from avlogparse.render.findings_jsonl import render_findings_jsonl
+from avlogparse.render.html import render_html
 from avlogparse.render.junit import render_junit
 from avlogparse.render.sarif import render_sarif
 from avlogparse.render.text import render_text
@@ -31,8 +32,8 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "junit": render_junit,
     "csv": render_csv,
     "jsonl": render_findings_jsonl,
+    "html": render_html,
 }
-
 
 
 def render_reports(
@@ -99,10 +100,11 @@ _COMBINE: dict[str, Callable[[list[str]], str]] = {
 
 __all__ = [
     "RENDERERS",
-    "render_reports",
     "render_csv",
     "render_findings_jsonl",
+    "render_html",
     "render_json",
     "render_junit",
+    "render_reports",
     "render_sarif",
 ]

@@ -21,7 +21,7 @@ LINE_PIECES = st.sampled_from(
     [
         "avhypervvss Error <43426>: Checkpoint creation for Virtual machine 'A<B>' has failed",
         "2019-04-15 00:05:05 avhypervvss Info <43420>: with 'Application' consistenty level",
-        "winclustersvc INFO<0000>: Cleaning up checkpoint created on group AvamarBackup_H-j-20190510000504-0: checkpoint \\\\H\\root:X.CollectionID=\"1\" .",
+        'winclustersvc INFO<0000>: Cleaning up checkpoint created on group AvamarBackup_H-j-20190510000504-0: checkpoint \\\\H\\root:X.CollectionID="1" .',
         "winclustersvc INFO<0000>: DestroySnapshot executed successfully",
         "    continuation",
         "",
@@ -57,7 +57,9 @@ def test_any_bytes_never_raise_and_counts_add_up(data: bytes, parser) -> None:  
 
 @settings(max_examples=150)
 @given(
-    st.lists(st.tuples(st.one_of(LINE_PIECES, st.text(TEXT, max_size=40)), LINE_ENDINGS), max_size=30),
+    st.lists(
+        st.tuples(st.one_of(LINE_PIECES, st.text(TEXT, max_size=40)), LINE_ENDINGS), max_size=30
+    ),
     st.sampled_from(PARSERS),
     st.sampled_from(["utf-8", "utf-16"]),
 )

@@ -73,7 +73,7 @@ def test_vm_name_with_quote_and_angle_brackets() -> None:
         "skipped from backup."
     )
     [record], _ = parse(line)
-    assert record.vm_name == "say \"hi\" <b>it's</b>"
+    assert record.vm_name == 'say "hi" <b>it\'s</b>'
     assert record.vm_id == "8F23A1B2-0C4D-4E5F-9A6B-7C8D9E0F1A2B"
     assert record.referenced_log is None
 

@@ -34,7 +34,7 @@ def test_kb_cleanup_lines_verbatim() -> None:
     assert cleanup.group_sequence == 0
     assert cleanup.wmi_host == "SERVER"
     assert cleanup.wmi_path == (
-        '\\\\SERVER\\root\\virtualization\\v2:Msvm_SnapshotCollection.CollectionID='
+        "\\\\SERVER\\root\\virtualization\\v2:Msvm_SnapshotCollection.CollectionID="
         '"DXXXXDX-XXCE-XXDX-XABF-XXXDXXXXXX"'
     )
     assert cleanup.collection_id == "DXXXXDX-XXCE-XXDX-XABF-XXXDXXXXXX"

@@ -37,7 +37,9 @@ def test_rule_fixture(case: Path) -> None:
     assert next(r for r in report.rules if r.rule_id == rule_id).status == "ran"
     found = [f for f in report.findings if f.rule_id == rule_id]
     key = lambda item: json.dumps(item, sort_keys=True)  # noqa: E731
-    want = sorted(({"vm": e["vm"], "evidence": e["evidence"]} for e in expected["findings"]), key=key)
+    want = sorted(
+        ({"vm": e["vm"], "evidence": e["evidence"]} for e in expected["findings"]), key=key
+    )
     assert sorted((_summary(f) for f in found), key=key) == want
     unmatched = list(found)
     for item in expected["findings"]:

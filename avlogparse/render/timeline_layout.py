@@ -1,0 +1,216 @@
+"""Where timeline entries go on a swimlane picture: one lane per VM, quiet hours cut out.
+
+Shared by the inline SVG (:mod:`avlogparse.render.timeline_svg`) and the matplotlib plot
+(:func:`avlogparse.notebook.plot_timeline`), so both draw the same picture. A nightly backup
+lasts minutes and the nights are a day apart: on a plain time axis every night would be a
+dot. The layout therefore splits time into *segments* wherever nothing happens for
+``gap`` and gives each segment a share of the width that grows with its length.
+Times are the host's clock (``host_time``), as the logs show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from avlogparse.models.findings import VmRef
+from avlogparse.models.severity import Severity
+from avlogparse.models.timeline import TimelineEntry, TimelineKind
+
+JOB_LANE = "job / host"
+"""The lane of moments that concern no single VM (backup runs, cleanups of a group)."""
+
+SEVERITY_COLOURS: dict[Severity | None, str] = {
+    Severity.CRITICAL: "#8e0a1e",
+    Severity.ERROR: "#d1242f",
+    Severity.WARNING: "#c27c00",
+    Severity.INFO: "#2f6fb3",
+    None: "#57606a",
+}
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    """How one kind of moment is drawn: ``shape`` names an SVG shape and a matplotlib marker."""
+
+    colour: str
+    shape: str
+    marker: str
+    legend: str
+
+
+KIND_STYLES: dict[TimelineKind, KindStyle] = {
+    "backup-start": KindStyle("#1a7f37", "triangle-right", ">", "backup start"),
+    "backup-end": KindStyle("#1a7f37", "triangle-left", "<", "backup end"),
+    "checkpoint-create": KindStyle("#2f6fb3", "circle-outline", "o", "checkpoint creation"),
+    "checkpoint-failed": KindStyle("#d1242f", "cross", "X", "checkpoint failed"),
+    "cleanup": KindStyle("#8250df", "square", "s", "checkpoint cleanup"),
+    "merge-failed": KindStyle("#d1242f", "diamond", "D", "merge failed"),
+    "merge-completed": KindStyle("#1a7f37", "diamond", "d", "merge completed"),
+    "finding": KindStyle("#d1242f", "ring", "o", "finding"),
+}
+
+
+def entry_colour(entry: TimelineEntry) -> str:
+    """The kind's colour, or the severity's when the moment is a problem."""
+    if entry.kind == "finding" or entry.severity is not None:
+        return SEVERITY_COLOURS[entry.severity]
+    return KIND_STYLES[entry.kind].colour
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One row of the picture."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of busy time drawn from ``left`` to ``left + width`` (fractions of 1).
+
+    ``first`` and ``last`` are its first and last moments; ``start`` and ``end`` pad them
+    so markers at the ends stay inside.
+    """
+
+    first: datetime
+    last: datetime
+    start: datetime
+    end: datetime
+    left: float
+    width: float
+
+    def x(self, moment: datetime) -> float:
+        """The horizontal position of a moment inside this segment."""
+        span = (self.end - self.start).total_seconds()
+        if span <= 0:
+            return self.left + self.width / 2
+        return self.left + self.width * (moment - self.start).total_seconds() / span
+
+
+def backup_spans(entries: Iterable[TimelineEntry]) -> list[tuple[TimelineEntry, TimelineEntry]]:
+    """Each backup start paired with the backup end that follows it (drawn as a bar)."""
+    spans = []
+    start: TimelineEntry | None = None
+    for entry in entries:
+        if entry.kind == "backup-start":
+            start = entry
+        elif entry.kind == "backup-end" and start is not None:
+            spans.append((start, entry))
+            start = None
+    return spans
+
+
+def lane_key(vm: VmRef | None) -> str:
+    """One lane per VM: by GUID when known, else by name; VM-less moments share a lane."""
+    if vm is None:
+        return JOB_LANE
+    return vm.id or f"name:{(vm.name or '').casefold()}"
+
+
+@dataclass(frozen=True)
+class TimelineLayout:
+    """Lanes (job lane first, then VMs by name) and segments of one timeline."""
+
+    lanes: list[Lane]
+    segments: list[Segment]
+    gap_fraction: float
+
+    def lane(self, entry: TimelineEntry) -> int:
+        """The row index of an entry."""
+        key = lane_key(entry.vm)
+        return next(i for i, lane in enumerate(self.lanes) if lane.key == key)
+
+    def x(self, moment: datetime) -> float:
+        """0 … 1 across the picture; a moment between segments sits at the nearest edge."""
+        for segment in self.segments:
+            if moment <= segment.end:
+                return segment.x(max(moment, segment.start))
+        return 1.0
+
+    def ticks(self) -> list[tuple[float, str, str]]:
+        """Axis labels as (x, text, anchor): each segment's first moment with its date and,
+        when the segment is wide enough, its last; with seconds for a short segment."""
+        ticks: list[tuple[float, str, str]] = []
+        for segment in self.segments:
+            short = segment.last - segment.first < timedelta(minutes=10)
+            clock = "%H:%M:%S" if short else "%H:%M"
+            ticks.append(
+                (segment.x(segment.first), segment.first.strftime("%m-%d " + clock), "start")
+            )
+            if segment.width >= 0.12 and segment.last > segment.first:
+                ticks.append((segment.x(segment.last), segment.last.strftime(clock), "end"))
+        return ticks
+
+    def breaks(self) -> list[tuple[float, str]]:
+        """Where the axis skips quiet time, with how much it skipped (``+23 h``)."""
+        found = []
+        for before, after in zip(self.segments, self.segments[1:], strict=False):
+            middle = before.left + before.width + self.gap_fraction / 2
+            found.append((middle, "+" + _duration(after.start - before.end)))
+        return found
+
+
+def layout(
+    entries: Sequence[TimelineEntry],
+    gap: timedelta = timedelta(hours=2),
+    min_share: float = 0.15,
+    gap_fraction: float = 0.05,
+) -> TimelineLayout:
+    """Lay out entries: segments split where nothing happens for ``gap``.
+
+    A segment's width follows its length, but is at least ``min_share`` of the picture
+    (when there are few enough segments), so a burst of seconds is not a sliver.
+    """
+    spans = _spans(sorted(e.host_time for e in entries), gap)
+    lengths = [max((last - first).total_seconds(), 60.0) for first, last in spans]
+    floor = min(min_share, 1 / len(spans)) if spans else 0.0
+    shares = [max(length / sum(lengths), floor) for length in lengths]
+    usable = 1.0 - gap_fraction * max(len(spans) - 1, 0)
+    segments = []
+    left = 0.0
+    for (first, last), share in zip(spans, shares, strict=True):
+        width = usable * share / sum(shares)
+        pad = max(last - first, timedelta(minutes=1)) * 0.06
+        segments.append(Segment(first, last, first - pad, last + pad, left, width))
+        left += width + gap_fraction
+    return TimelineLayout(_lanes(entries), segments, gap_fraction)
+
+
+def _lanes(entries: Iterable[TimelineEntry]) -> list[Lane]:
+    """The job lane (when used) first, then one lane per VM sorted by name."""
+    labels: dict[str, str] = {}
+    for entry in entries:
+        vm = entry.vm
+        key = lane_key(vm)
+        known = labels.get(key)
+        if vm is None:
+            labels[key] = JOB_LANE
+        elif known is None or (vm.name and known == vm.id):  # prefer a name over a GUID
+            labels[key] = vm.name or vm.id or "?"
+    job = [Lane(JOB_LANE, labels.pop(JOB_LANE))] if JOB_LANE in labels else []
+    vms = [Lane(key, label) for key, label in labels.items()]
+    return job + sorted(vms, key=lambda lane: lane.label.casefold())
+
+
+def _spans(times: list[datetime], gap: timedelta) -> list[tuple[datetime, datetime]]:
+    """Sorted moments grouped into (first, last) runs with no pause longer than ``gap``."""
+    spans: list[tuple[datetime, datetime]] = []
+    for moment in times:
+        if spans and moment - spans[-1][1] <= gap:
+            spans[-1] = (spans[-1][0], moment)
+        else:
+            spans.append((moment, moment))
+    return spans
+
+
+def _duration(delta: timedelta) -> str:
+    """A rough human duration: ``45 min``, ``23 h``, ``3 d``."""
+    minutes = delta.total_seconds() / 60
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.0f} h"
+    return f"{minutes / 1440:.0f} d"

@@ -1,0 +1,59 @@
+"""The timeline as text (one block per VM) or CSV, for ``avlogparse timeline``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from itertools import groupby
+
+from avlogparse.models.timeline import Timeline, TimelineEntry
+from avlogparse.render.csv_findings import neutralise
+from avlogparse.render.safe import escape
+
+CSV_COLUMNS = ("time", "host_time", "vm_name", "vm_id", "host", "kind", "severity", "label",
+               "path", "line", "finding_id")  # fmt: skip
+
+
+def render_timeline_text(timeline: Timeline, *, job_wide: str = "(job or host)") -> str:
+    """Per VM, in time order: host time, what happened, where it is written.
+
+    >>> print(render_timeline_text(Timeline()), end="")
+    (no timeline entries)
+    """
+    if not timeline:
+        return "(no timeline entries)\n"
+    out: list[str] = []
+    for label, entries in groupby(sorted(timeline, key=_lane), key=_vm_label):
+        out.append(escape(label if label else job_wide))
+        for entry in entries:
+            mark = f" [{entry.severity.value}]" if entry.severity else ""
+            out.append(
+                f"  {entry.host_time:%Y-%m-%d %H:%M:%S %z}  {entry.kind:<17} "
+                f"{escape(entry.label)}{mark}  ({escape(entry.path)}:{entry.line})"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def render_timeline_csv(timeline: Timeline) -> str:
+    """One row per entry (RFC 4180), times in ISO 8601."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in timeline:
+        row = (
+            [e.time.isoformat(), e.host_time.isoformat(), (e.vm.name or "") if e.vm else "",
+             (e.vm.id or "") if e.vm else "", e.host or "", e.kind, e.severity.value if e.severity else "",
+             e.label, e.path, str(e.line), e.finding_id or ""]
+        )  # fmt: skip
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def _lane(entry: TimelineEntry) -> tuple[str, datetime]:
+    return (_vm_label(entry), entry.time)
+
+
+def _vm_label(entry: TimelineEntry) -> str:
+    return entry.vm.label() if entry.vm else ""
