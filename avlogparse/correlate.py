@@ -38,6 +38,9 @@ from avlogparse.sniff import Kind
 from avlogparse.templates import line_template
 
 MAX_UNPARSED_SHAPES = 100
+PLAUSIBLE_YEARS = range(1970, 3000)
+"""Host-local times outside these years (a log line stamped 0001 or 9999) are never
+correlated: the windows around them would overflow ``datetime``."""
 
 T = TypeVar("T")
 _MERGE_EVENTS = frozenset({19070, MERGE_COMPLETED_EVENT, 19090, MERGE_FAILED_EVENT})
@@ -88,9 +91,9 @@ class HostClock:
             return None
 
     def utc(self, moment: datetime | None) -> datetime | None:
-        """Any record time in UTC (None when it cannot be placed)."""
+        """Any record time in UTC (None when it cannot be placed, or is implausible)."""
         aware = self.aware(moment)
-        if aware is None:
+        if aware is None or aware.year not in PLAUSIBLE_YEARS:
             return None
         try:
             return aware.astimezone(timezone.utc)
@@ -574,13 +577,14 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
     )
     for cleanup in collector.cleanups:
         local = cleanup.local_time
-        if local is not None and merge_times:
+        if local is not None and local.year in PLAUSIBLE_YEARS and merge_times:
             anchors.append((local, merge_times, -windows.clock_skew, windows.merge_after_cleanup))
     match = windows.checkpoint_event_match
     for run in collector.runs:
         for record in run.failures:
-            if record.timestamp is not None and checkpoint_times:
-                anchors.append((record.timestamp, checkpoint_times, -match, match))
+            stamp = record.timestamp
+            if stamp is not None and stamp.year in PLAUSIBLE_YEARS and checkpoint_times:
+                anchors.append((stamp, checkpoint_times, -match, match))
     if not anchors:
         return HostClock(
             zone=timezone.utc,
