@@ -127,9 +127,8 @@ def _check(run: Run) -> None:
 CliRunner = Callable[..., Run]
 
 
-def run_checked(command: list[str], offences_file: Path | None = None) -> Run:
-    """Run a command that prints a JSON report, capped in time and memory; check the run."""
-    done = subprocess.run(
+def _capped(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         command,
         capture_output=True,
         text=True,
@@ -139,6 +138,11 @@ def run_checked(command: list[str], offences_file: Path | None = None) -> Run:
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         check=False,
     )
+
+
+def run_checked(command: list[str], offences_file: Path | None = None) -> Run:
+    """Run a command that prints a JSON report, capped in time and memory; check the run."""
+    done = _capped(command)
     assert done.stdout, done.stderr
     offences = json.loads(offences_file.read_text()) if offences_file else []
     result = Run(done.returncode, json.loads(done.stdout), done.stderr, offences)
@@ -164,6 +168,13 @@ def api_command(bundle: Path, limits: Limits) -> list[str]:
         "sys.exit(0 if report.complete else 3)\n"
     )
     return [sys.executable, "-c", script, str(bundle), limits.model_dump_json()]
+
+
+def parse_records(path: Path) -> list[dict[str, Any]]:
+    """The records ``avlogparse parse`` prints for one file (JSON Lines), capped likewise."""
+    done = _capped([*_command(), "parse", str(path)])
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 def findings_of(report: dict[str, Any]) -> set[tuple[str, str | None]]:
