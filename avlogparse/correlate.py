@@ -38,6 +38,9 @@ from avlogparse.sniff import Kind
 from avlogparse.templates import line_template
 
 MAX_UNPARSED_SHAPES = 100
+OTHER_SHAPES = "<other shapes>"
+"""The template that counts, per kind, the unparsed lines of shapes past the cap, so the
+shape counts still add up to the unparsed total."""
 PLAUSIBLE_YEARS = range(1970, 3000)
 """Host-local times outside these years (a log line stamped 0001 or 9999) are never
 correlated: the windows around them would overflow ``datetime``."""
@@ -203,10 +206,12 @@ class Collector:
         for record in records:
             if isinstance(record, Unparsed):
                 key = (record.kind, line_template(record.raw))
+                if key not in shapes and len(shapes) >= MAX_UNPARSED_SHAPES:
+                    key = (record.kind, OTHER_SHAPES)
                 shape = shapes.get(key)
                 if shape is not None:
                     shape.count += 1
-                elif len(shapes) < MAX_UNPARSED_SHAPES:
+                else:
                     shapes[key] = UnparsedShape(
                         kind=record.kind,
                         template=key[1],
