@@ -127,7 +127,8 @@ def _check(run: Run) -> None:
 CliRunner = Callable[..., Run]
 
 
-def _capped(command: list[str]) -> subprocess.CompletedProcess[str]:
+def run_capped(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a command in a child capped in time and memory; ``env`` adds variables."""
     return subprocess.run(
         command,
         capture_output=True,
@@ -135,14 +136,14 @@ def _capped(command: list[str]) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         timeout=TIMEOUT_SECONDS,
         preexec_fn=_cap_memory,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},
         check=False,
     )
 
 
 def run_checked(command: list[str], offences_file: Path | None = None) -> Run:
     """Run a command that prints a JSON report, capped in time and memory; check the run."""
-    done = _capped(command)
+    done = run_capped(command)
     assert done.stdout, done.stderr
     offences = json.loads(offences_file.read_text()) if offences_file else []
     result = Run(done.returncode, json.loads(done.stdout), done.stderr, offences)
@@ -170,9 +171,21 @@ def api_command(bundle: Path, limits: Limits) -> list[str]:
     return [sys.executable, "-c", script, str(bundle), limits.model_dump_json()]
 
 
+def text_command(bundle: Path) -> list[str]:
+    """``avlogparse analyze --no-color --fail-on never``: the text report."""
+    return [*_command(), "analyze", str(bundle), "--no-color", "--fail-on", "never"]
+
+
+def text_report(bundle: Path) -> str:
+    """What ``avlogparse analyze --no-color`` prints for a bundle, capped likewise."""
+    done = run_capped(text_command(bundle))
+    assert done.returncode in EXIT_CODES and "Traceback" not in done.stderr, done.stderr
+    return done.stdout
+
+
 def parse_records(path: Path) -> list[dict[str, Any]]:
     """The records ``avlogparse parse`` prints for one file (JSON Lines), capped likewise."""
-    done = _capped([*_command(), "parse", str(path)])
+    done = run_capped([*_command(), "parse", str(path)])
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 

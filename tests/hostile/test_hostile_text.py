@@ -16,7 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import CliRunner, Run, parse_records
+from harness import CliRunner, Run, parse_records, text_report
+
+from avlogparse.limits import Limits
 
 CHECKPOINT_FAILED = "checkpoint-creation-failed"
 GUID = "C0FFEE00-1234-4ABC-9DEF-00112233AABB"
@@ -177,3 +179,27 @@ def test_no_final_newline(
     assert run.code == 0
     assert evidence_line(run, "LAST-LINE-VM") == ("zz-open-end.log", 2)
     assert sample_findings <= run.findings()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: avamar_log.py turns continuation lines past max_record_lines into Unparsed "
+    "lines without a limit-exceeded diagnostic naming the limit",
+)
+def test_a_message_with_too_many_continuation_lines_says_which_limit_was_hit(
+    bundle: Path, avlogparse_cli: CliRunner
+) -> None:
+    too_many = Limits().max_record_lines + 5
+    continuation = "".join(f"    part {n} of a long message\r\n" for n in range(too_many))
+    (bundle / "zz-long-message.log").write_text(f"{START}\r\n{continuation}")
+    run = avlogparse_cli(bundle)
+    assert run.input("zz-long-message.log")["lines"] == too_many + 1  # nothing lost, even so
+    assert [d["limit"] for d in run.diagnostics("limit-exceeded")] == ["max_record_lines"]
+
+
+def test_control_and_bidi_characters_in_names_never_reach_the_terminal(bundle: Path) -> None:
+    name = "EVIL\x1b]0;owned\x07\x1b[31mVM\u202egpj.exe"
+    (bundle / "zz-escape.log").write_text(f"{START}\r\n{failed(name)}\r\n", encoding="utf-8")
+    shown = text_report(bundle)
+    assert "EVIL\\x1b]0;owned\\x07\\x1b[31mVM\\u202egpj.exe" in shown
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
