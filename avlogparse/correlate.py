@@ -39,6 +39,12 @@ from avlogparse.sniff import Kind
 from avlogparse.templates import line_template
 
 MAX_UNPARSED_SHAPES = 100
+OTHER_SHAPES = "<other shapes>"
+"""The template that counts, per kind, the unparsed lines of shapes past the cap, so the
+shape counts still add up to the unparsed total."""
+PLAUSIBLE_YEARS = range(1970, 3000)
+"""Host-local times outside these years (a log line stamped 0001 or 9999) are never
+correlated: the windows around them would overflow ``datetime``."""
 
 T = TypeVar("T")
 _MERGE_EVENTS = frozenset({19070, MERGE_COMPLETED_EVENT, 19090, MERGE_FAILED_EVENT})
@@ -95,9 +101,9 @@ class HostClock:
             return None
 
     def utc(self, moment: datetime | None) -> datetime | None:
-        """Any record time in UTC (None when it cannot be placed)."""
+        """Any record time in UTC (None when it cannot be placed, or is implausible)."""
         aware = self.aware(moment)
-        if aware is None:
+        if aware is None or aware.year not in PLAUSIBLE_YEARS:
             return None
         try:
             return aware.astimezone(timezone.utc)
@@ -207,10 +213,12 @@ class Collector:
         for record in records:
             if isinstance(record, Unparsed):
                 key = (record.kind, line_template(record.raw))
+                if key not in shapes and len(shapes) >= MAX_UNPARSED_SHAPES:
+                    key = (record.kind, OTHER_SHAPES)
                 shape = shapes.get(key)
                 if shape is not None:
                     shape.count += 1
-                elif len(shapes) < MAX_UNPARSED_SHAPES:
+                else:
                     shapes[key] = UnparsedShape(
                         kind=record.kind,
                         template=key[1],
@@ -581,13 +589,14 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
     )
     for cleanup in collector.cleanups:
         local = cleanup.local_time
-        if local is not None and merge_times:
+        if local is not None and local.year in PLAUSIBLE_YEARS and merge_times:
             anchors.append((local, merge_times, -windows.clock_skew, windows.merge_after_cleanup))
     match = windows.checkpoint_event_match
     for run in collector.runs:
         for record in run.failures:
-            if record.timestamp is not None and checkpoint_times:
-                anchors.append((record.timestamp, checkpoint_times, -match, match))
+            stamp = record.timestamp
+            if stamp is not None and stamp.year in PLAUSIBLE_YEARS and checkpoint_times:
+                anchors.append((stamp, checkpoint_times, -match, match))
     if not anchors:
         return HostClock(
             zone=timezone.utc,
