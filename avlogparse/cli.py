@@ -8,6 +8,7 @@ input could not be read (refused members, truncated files) — "could not judge"
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -109,6 +110,9 @@ def _positive(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # a name the console cannot show: \uXXXX
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args = parser.parse_args(argv)
     try:

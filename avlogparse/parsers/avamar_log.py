@@ -118,11 +118,19 @@ def parse_avamar_log(
                 number += 1
                 if text[:1] in " \t":  # also "": a blank line
                     blank = not text or text.isspace()
-                    if not blank and pending is not None and len(continuation) < max_continuation:
-                        continuation.append(text)
-                        continued += 1
-                        slow = True
-                        continue
+                    if not blank and pending is not None:
+                        if len(continuation) < max_continuation:
+                            continuation.append(text)
+                            continued += 1
+                            slow = True
+                            continue
+                        diagnostics.add(
+                            "limit-exceeded",
+                            number,
+                            f"more than {max_continuation} continuation lines in one message: "
+                            "the rest are kept as unparsed lines",
+                            limit="max_record_lines",
+                        )
                     if pending is not None:
                         yield _finish(pending, continuation, detail) if slow else pending
                         pending, slow, continuation = None, False, []

@@ -7,6 +7,7 @@ import io
 from datetime import datetime
 from itertools import groupby
 
+from avlogparse.models.findings import VmRef
 from avlogparse.models.timeline import Timeline, TimelineEntry
 from avlogparse.render.csv_findings import neutralise
 from avlogparse.render.safe import escape
@@ -42,11 +43,12 @@ def render_timeline_csv(timeline: Timeline) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in timeline:
-        row = (
-            [e.time.isoformat(), e.host_time.isoformat(), (e.vm.name or "") if e.vm else "",
-             (e.vm.id or "") if e.vm else "", e.host or "", e.kind, e.severity.value if e.severity else "",
-             e.label, e.path, str(e.line), e.finding_id or ""]
-        )  # fmt: skip
+        vm = e.vm or VmRef()
+        row = [
+            e.time.isoformat(), e.host_time.isoformat(), vm.name or "", vm.id or "",
+            e.host or "", e.kind, e.severity.value if e.severity else "", e.label, e.path,
+            str(e.line), e.finding_id or "",
+        ]  # fmt: skip
         writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()
 

@@ -128,13 +128,15 @@ def _check(run: Run) -> None:
 CliRunner = Callable[..., Run]
 
 
-def run_capped(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+def run_capped(
+    command: list[str], encoding: str = "utf-8", **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run a command in a child capped in time and memory; ``env`` adds variables."""
     return subprocess.run(
         command,
         capture_output=True,
         text=True,
-        encoding="utf-8",
+        encoding=encoding,
         timeout=TIMEOUT_SECONDS,
         preexec_fn=_cap_memory,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},

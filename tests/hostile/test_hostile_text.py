@@ -181,11 +181,6 @@ def test_no_final_newline(
     assert sample_findings <= run.findings()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: avamar_log.py turns continuation lines past max_record_lines into Unparsed "
-    "lines without a limit-exceeded diagnostic naming the limit",
-)
 def test_a_message_with_too_many_continuation_lines_says_which_limit_was_hit(
     bundle: Path, avlogparse_cli: CliRunner
 ) -> None:
