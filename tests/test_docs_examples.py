@@ -9,8 +9,9 @@ Which fenced blocks run:
   appear in its standard output in that order, each matching one whole output line
   (trailing spaces ignored); other lines may come between them. ``...`` inside a line
   matches any text; a line of only ``...`` just shows the reader that lines were left out.
-* ```` ```python ```` — executed in a fresh namespace with the repository root as working
-  directory; when it starts with ``>>>`` (or is ```` ```pycon ````) it runs as a doctest
+* ```` ```python ```` — executed with the repository root as working directory, in one
+  namespace per page: the page's earlier ``python`` blocks run first, so a page reads like a
+  notebook (``report`` defined once, used below); when it starts with ``>>>`` (or is ```` ```pycon ````) it runs as a doctest
   (ELLIPSIS and NORMALIZE_WHITESPACE on).
 
 Every other block (``sh``, ``text``, ``yaml`` …) is for reading or copying, not run; install
@@ -116,7 +117,19 @@ def test_example(example: Example, monkeypatch: pytest.MonkeyPatch) -> None:
     elif example.language == "pycon" or example.body.lstrip().startswith(">>>"):
         _run_doctest(example)
     else:
-        exec(compile(example.body, example.name, "exec"), {"__name__": "__docs_example__"})
+        namespace: dict[str, object] = {"__name__": "__docs_example__"}
+        for block in _python_blocks(example.path):
+            exec(compile(block.body, block.name, "exec"), namespace)
+            if block == example:
+                break
+
+
+def _python_blocks(path: Path) -> list[Example]:
+    return [
+        e
+        for e in EXAMPLES
+        if e.path == path and e.language == "python" and not e.body.lstrip().startswith(">>>")
+    ]
 
 
 def _run_transcript(example: Example) -> None:
