@@ -619,7 +619,8 @@ class Bundle:
                 f"more than {self.limits.max_members} files in the bundle:"
                 " this one and the rest were not read"
             )
-            self._diagnose("limit-exceeded", display, message, limit="max_members")
+            self._seen += 1  # the first file not read is listed as refused: the report says so
+            self._refuse(display, None, "limit-exceeded", message, limit="max_members")
             return False
         self._seen += 1
         return True

@@ -24,6 +24,7 @@ from avlogparse.bundle import open_bundle
 from avlogparse.engine import Progress, analyze, tool_version
 from avlogparse.errors import AvlogparseError
 from avlogparse.i18n import LANGUAGES, default_language, rule_text
+from avlogparse.limits import Limits, limits_from_options
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
 from avlogparse.parsers import parse_stream
@@ -92,6 +93,13 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
     command.add_argument("--since", metavar="TIME", help="only findings from this time on")
     command.add_argument("--until", metavar="TIME", help="only findings up to this time")
     command.add_argument("--vm", metavar="NAME|GUID", help="only findings about this VM")
+    command.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a limit, e.g. max_total_bytes=8G (see docs/security.md)",
+    )
 
 
 def _add_jobs(command: argparse.ArgumentParser) -> None:
@@ -165,13 +173,15 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, rule_ids: list[str]) -> list[Report]:
     """Analyse every bundle: in this process, or in ``--jobs`` worker processes."""
+    limits = limits_from_options(args.limit)
     if args.jobs > 1 and len(args.paths) > 1:
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            return list(pool.map(partial(_analyze_one, tz=args.tz, rule_ids=rule_ids), args.paths))
+            analyse = partial(_analyze_one, tz=args.tz, rule_ids=rule_ids, limits=limits)
+            return list(pool.map(analyse, args.paths))
     progress = _ProgressLine() if sys.stderr.isatty() and not args.quiet else None
     try:
         return [
-            _analyze_one(path, tz=args.tz, rule_ids=rule_ids, progress=progress)
+            _analyze_one(path, tz=args.tz, rule_ids=rule_ids, limits=limits, progress=progress)
             for path in args.paths
         ]
     finally:
@@ -184,11 +194,12 @@ def _analyze_one(
     *,
     tz: str | None,
     rule_ids: list[str],
+    limits: Limits,
     progress: Callable[[Progress], None] | None = None,
 ) -> Report:
     """One bundle, by rule ids so it can run in a worker process."""
     rules: list[Rule] = [r for r in ALL_RULES if r.id in rule_ids]
-    return analyze(path, tz=tz, rules=rules, progress=progress)
+    return analyze(path, tz=tz, rules=rules, limits=limits, progress=progress)
 
 
 def _timeline(args: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from avlogparse.errors import ConfigError
 
 
 class Limits(BaseModel):
@@ -31,3 +33,39 @@ class Limits(BaseModel):
 
 
 DEFAULT_LIMITS = Limits()
+
+_UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def limits_from_options(options: list[str], base: Limits = DEFAULT_LIMITS) -> Limits:
+    """``["max_total_bytes=8G", "max_members=50000"]`` (the CLI's ``--limit``) as Limits.
+
+    >>> limits_from_options(["max_total_bytes=8G", "max_ratio=50"]).max_total_bytes
+    8589934592
+    >>> limits_from_options(["max_nothing=1"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    avlogparse.errors.ConfigError: unknown limit 'max_nothing' (one of max_line_bytes, ...)
+    """
+    values: dict[str, float] = {}
+    for option in options:
+        name, _, text = option.partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in Limits.model_fields:
+            known = ", ".join(Limits.model_fields)
+            raise ConfigError(f"unknown limit {name!r} (one of {known})")
+        text = text.strip().lower()
+        scale = _UNITS.get(text[-1:], 1) if text else 1
+        try:
+            values[name] = float(text[:-1] if scale > 1 else text) * scale
+        except ValueError:
+            raise ConfigError(f"limit {name}: not a number: {text!r}") from None
+    typed = {name: _typed(name, value) for name, value in values.items()}
+    try:
+        return Limits(**{**base.model_dump(), **typed})
+    except ValidationError as error:
+        raise ConfigError(f"invalid limit: {error.errors()[0]['msg']}") from None
+
+
+def _typed(name: str, value: float) -> float | int:
+    return value if Limits.model_fields[name].annotation is float else int(value)

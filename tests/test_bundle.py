@@ -543,7 +543,8 @@ def test_member_count_limit_stops_the_walk_and_says_so_once(tmp_path: Path) -> N
     path = write(tmp_path / "many.zip", zip_bytes({f"{i}.log": PLUGIN for i in range(50)}))
     members, bundle = read_all(path, Limits(max_members=4))
     assert list(members) == ["many.zip!0.log", "many.zip!1.log", "many.zip!2.log"]  # + the zip
-    assert bundle.stats.stopped_by == "max_members" and bundle.stats.seen == 4
+    assert bundle.stats.stopped_by == "max_members" and bundle.stats.seen == 5
+    assert list(refused(bundle)) == ["many.zip!3.log"]  # the first one not read: walk stops
     assert [d.limit for d in bundle.diagnostics] == ["max_members"]
 
 

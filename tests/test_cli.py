@@ -125,3 +125,14 @@ def test_progress_line_on_a_terminal() -> None:
     os.close(parent)
     assert done.returncode == 0
     assert "file(s)" in shown and "MB/s" in shown and shown.endswith("\r\x1b[K")
+
+
+def test_limits_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "analyze", str(SAMPLE), "--limit", "max_members=2", "--format",
+                       "json", "--fail-on", "never")  # fmt: skip
+    assert code == 3  # could not judge: a file was not read
+    refused = [i for i in json.loads(out)["inputs"] if i["status"] == "refused"]
+    assert [i["reason"].split(":")[0] for i in refused] == ["limit-exceeded"]
+    for bad in ("max_members=0", "max_nothing=1", "max_total_bytes=lots"):
+        code, _, err = run(capsys, "analyze", str(SAMPLE), "--limit", bad)
+        assert code == 2 and "limit" in err and "Traceback" not in err
