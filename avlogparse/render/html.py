@@ -40,7 +40,8 @@ _SEVERITY_CSS = "\n".join(
 
 CSS = (
     """
-.avl { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #24292f;
+.avl { font-family: -apple-system, "Segoe UI", Helvetica, Arial, "Yu Gothic UI", Meiryo,
+  "Hiragino Sans", "Noto Sans CJK JP", sans-serif; color: #24292f;
   font-size: 14px; line-height: 1.45; }
 body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #fff; }
 .avl h1 { font-size: 24px; margin: 0 0 4px; }
@@ -59,13 +60,14 @@ body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #f
 .avl table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px; }
 .avl th, .avl td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left;
   vertical-align: top; }
-.avl th { background: #f6f8fa; font-weight: 600; }
+.avl th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
 .avl .n { font-variant-numeric: tabular-nums; }
 .avl code, .avl .mono { font-family: ui-monospace, Consolas, "Liberation Mono", monospace;
   font-size: 12px; }
 .avl td code { white-space: pre-wrap; word-break: break-all; }
 .avl .badge { display: inline-block; color: #fff; border-radius: 10px; padding: 0 8px;
-  font-size: 12px; font-weight: 600; text-transform: uppercase; margin-right: 6px; }
+  font-size: 12px; font-weight: 600; text-transform: uppercase; margin-right: 6px;
+  white-space: nowrap; }
 .avl .finding { border: 1px solid #d0d7de; border-left-width: 6px; border-radius: 6px;
   padding: 10px 14px; margin: 12px 0; }
 .avl .finding .meta { color: #57606a; font-size: 12px; margin: 4px 0 8px; }
