@@ -72,6 +72,13 @@ def text(key: str, lang: str = "en", **args: Any) -> str:
     return _Formatter(lang, args).vformat(catalog[key], (), args)
 
 
+def evidence_role(role: str | None, lang: str) -> str:
+    """What an evidence line proves, in ``lang`` (a role the catalog lacks stays as it is)."""
+    if role is None:
+        return ""
+    return text(f"role.{role}", lang) if has_text(f"role.{role}") else role
+
+
 def placeholders(template: str) -> set[tuple[str, str]]:
     """The ``(name, format)`` pairs of a template (the catalog test compares them)."""
     return {
@@ -227,6 +234,7 @@ __all__ = [
     "check_language",
     "default_language",
     "display_width",
+    "evidence_role",
     "has_text",
     "localize_finding",
     "localize_findings",

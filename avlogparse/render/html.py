@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from functools import partial
 
-from avlogparse.i18n import has_text, localize_report, text
+from avlogparse.i18n import evidence_role, localize_report, text
 from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import (
@@ -112,7 +112,7 @@ def render_html(report: Report, lang: str | None = None) -> str:
         timeline_svg(report.timeline, lang),
         _heading("h2", label("html.section.findings", count=len(findings))),
         findings_table_html(findings, link=True, lang=lang) if len(findings) > 1 else "",
-        *(finding_html(f, report.time_alignment.host_zone()) for f in findings),
+        *(finding_html(f, report.time_alignment.host_zone(), lang) for f in findings),
         "" if findings else _empty(label("html.no-findings")),
         _heading("h2", label("html.section.backup-runs")),
         _runs_table(report.backup_runs, lang),
@@ -161,7 +161,7 @@ def summary_html(report: Report) -> str:
     badges = " ".join(
         _badge(
             severity,
-            label("html.severity-count", count=counts[severity], severity=_severity(severity)),
+            label("html.severity-count", count=counts[severity], severity=_severity_key(severity)),
         )
         for severity in sorted(counts, key=lambda s: -s.rank)
     )
@@ -207,14 +207,15 @@ def summary_html(report: Report) -> str:
     )
 
 
-def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
-    """One finding, in its language: what, where, the lines that prove it, what to do, where
-    to read more.
+def finding_html(finding: Finding, zone: tzinfo | None = None, lang: str | None = None) -> str:
+    """One finding: what, where, the lines that prove it, what to do, where to read more.
 
     ``zone`` (the host's, see :meth:`TimeAlignment.host_zone`) shows UTC event times on the
-    host clock; by default the zone of the finding's own ``first_seen``.
+    host clock; by default the zone of the finding's own ``first_seen``. The finding's texts
+    are shown as they are, the words around them in ``lang`` (default: the finding's).
     """
-    label = partial(text, lang=finding.lang)
+    lang = lang or finding.lang
+    label = partial(text, lang=lang)
     if zone is None and finding.first_seen is not None:
         zone = finding.first_seen.tzinfo
     rule = f"<span class='mono'>{html_text(finding.rule_id)}</span>"
@@ -230,7 +231,7 @@ def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
         meta.append(f"{html_text(label('html.meta.seen'))} {html_text(seen)}")
     parts = [
         f'<article class="finding sev-{finding.severity.value}" id="{html_text(finding.id)}">',
-        _badge(finding.severity, label(_severity(finding.severity))),
+        _badge(finding.severity, label(_severity_key(finding.severity))),
         f"<h3>{html_text(finding.title)}</h3>",
         f'<div class="meta">{" · ".join(meta)}</div>',
         f"<p>{html_text(finding.message)}</p>",
@@ -249,14 +250,14 @@ def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
                 f'<span class="mono">{html_text(e.path)}:{e.line}</span>',
                 html_text(e.source),
                 html_text(_when(e.timestamp, zone)),
-                html_text(_role(e.role, finding.lang)),
-                _log_text(e.text, finding.lang),
+                html_text(evidence_role(e.role, lang)),
+                _log_text(e.text, lang),
             ]
             for e in finding.evidence
         ]
         columns = ["where", "source", "time", "proves", "text"]
         parts.append(_heading("h4", label("html.evidence")))
-        parts.append(_table(_headers(columns, finding.lang), rows, empty=label("html.empty")))
+        parts.append(_table(_headers(columns, lang), rows, empty=label("html.empty")))
     if finding.remediation:
         parts.append(_heading("h4", label("html.what-to-do")) + _list("ol", finding.remediation))
     if finding.references:
@@ -273,7 +274,7 @@ def findings_table_html(findings: Sequence[Finding], link: bool = False, lang: s
     :func:`~avlogparse.i18n.localize_findings`), the table's own words in ``lang``."""
     rows = [
         [
-            _badge(f.severity, text(_severity(f.severity), lang)),
+            _badge(f.severity, text(_severity_key(f.severity), lang)),
             f'<a href="#{html_text(f.id)}">{html_text(f.title)}</a>'
             if link
             else html_text(f.title),
@@ -403,16 +404,9 @@ def _empty(sentence: str) -> str:
     return f'<p class="empty">{html_text(sentence)}</p>'
 
 
-def _severity(severity: Severity) -> str:
+def _severity_key(severity: Severity) -> str:
     """The catalog key of a severity's name in running text (``critical``, ``重大``)."""
     return f"severity.{severity.value}"
-
-
-def _role(role: str | None, lang: str) -> str:
-    """What an evidence line proves, in ``lang`` (a role the catalog lacks as it is)."""
-    if role is None:
-        return ""
-    return text(f"role.{role}", lang) if has_text(f"role.{role}") else role
 
 
 def _fragment(lang: str, *parts: str) -> str:

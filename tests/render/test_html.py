@@ -239,6 +239,14 @@ def test_japanese_skip_reasons_and_empty_states(tmp_path: Path) -> None:
     assert "タイムラインに配置できるログの記録がありません。" in empty
 
 
+def test_japanese_page_around_findings_the_catalog_cannot_translate(edge_report: Report) -> None:
+    # hand-made findings without a message id keep their English texts, not the page's words
+    page = render_html(edge_report, lang="ja")
+    assert page.count("<h4>証拠 (根拠となるログ行)</h4>") == 2 and "<h4>Evidence</h4>" not in page
+    assert "A check the catalog does not know" in page and "<td>クリーンアップ</td>" in page
+    assert "<td>拒否</td>" in page and '<span class="bad">いいえ</span>' in page
+
+
 def test_japanese_notebook_views(report: Report) -> None:
     japanese = localize_report(report, "ja")
     view = japanese._repr_html_()
