@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from avlogparse.bundle import open_bundle
 from avlogparse.engine import Progress, analyze, tool_version
 from avlogparse.errors import AvlogparseError
-from avlogparse.i18n import LANGUAGES, default_language, rule_text
+from avlogparse.i18n import LANGUAGES, default_language, localize_report, rule_text
 from avlogparse.limits import Limits, limits_from_options
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     timeline_cmd = commands.add_parser("timeline", help="per-VM timeline of backups and merges")
     timeline_cmd.add_argument("paths", nargs="+", metavar="PATH")
     timeline_cmd.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    timeline_cmd.add_argument("--lang", choices=LANGUAGES, help="language (default: locale)")
     _add_selection(timeline_cmd)
     _add_jobs(timeline_cmd)
 
@@ -204,7 +205,8 @@ def _analyze_one(
 
 def _timeline(args: argparse.Namespace) -> int:
     """Each bundle's timeline, narrowed like ``analyze``'s findings."""
-    reports = _run(args, [r.id for r in ALL_RULES])
+    lang = args.lang or default_language()
+    reports = [localize_report(r, lang) for r in _run(args, [r.id for r in ALL_RULES])]
     timelines = [select_timeline(r.timeline, **_window(r, args)) for r in reports]
     if args.format == "json":
         entries = [
@@ -218,7 +220,8 @@ def _timeline(args: argparse.Namespace) -> int:
         sys.stdout.write(tables[0] + "".join(t.split("\r\n", 1)[1] for t in tables[1:]))
     else:
         for report, timeline in zip(reports, timelines, strict=True):
-            sys.stdout.write(f"{escape(report.bundle)}\n{render_timeline_text(timeline)}")
+            shown = render_timeline_text(timeline, lang=lang)
+            sys.stdout.write(f"{escape(report.bundle)}\n{shown}")
     return EXIT_OK
 
 

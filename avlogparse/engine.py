@@ -288,12 +288,13 @@ def _run_summaries(facts: Facts) -> list[BackupRunSummary]:
     return summaries
 
 
-_EVENT_KINDS: dict[int, tuple[TimelineKind, Severity | None, str]] = {
-    CHECKPOINT_FAILED_EVENT: ("checkpoint-failed", Severity.ERROR, "checkpoint operation failed"),
-    MERGE_FAILED_EVENT: ("merge-failed", Severity.ERROR, "background disk merge failed"),
-    MERGE_COMPLETED_EVENT: ("merge-completed", None, "background disk merge completed"),
+_EVENT_KINDS: dict[int, tuple[TimelineKind, Severity | None]] = {
+    CHECKPOINT_FAILED_EVENT: ("checkpoint-failed", Severity.ERROR),
+    MERGE_FAILED_EVENT: ("merge-failed", Severity.ERROR),
+    MERGE_COMPLETED_EVENT: ("merge-completed", None),
 }
-"""Hyper-V events shown on the timeline: (kind, severity, label)."""
+"""Hyper-V events shown on the timeline: (kind, severity); ``timeline.event.<kind>`` says
+what happened."""
 
 _RUN_SEVERITY: dict[str, Severity | None] = {
     "success": None,
@@ -307,8 +308,10 @@ def _timeline(
 ) -> Timeline:
     """The per-VM timeline from the correlated facts and the findings, in time order.
 
-    Moments that cannot be placed in time are left out (they stay evidence in findings).
-    Past ``limits.max_timeline_entries`` the earliest moments are dropped, findings never.
+    Labels are English, rendered from catalog messages kept with their arguments (see
+    :class:`TimelineEntry`). Moments that cannot be placed in time are left out (they stay
+    evidence in findings). Past ``limits.max_timeline_entries`` the earliest moments are
+    dropped, findings never.
     """
     clock = facts.clock
     entries: list[TimelineEntry] = []
@@ -316,20 +319,24 @@ def _timeline(
     def add(
         kind: TimelineKind,
         record: Record,
-        label: str,
+        label: tuple[str, dict[str, Any]],
         moment: datetime | None = None,
         **fields: Any,
     ) -> None:
-        """An entry at ``moment`` (default: the record's time) pointing at ``record``."""
+        """An entry at ``moment`` (default: the record's time) pointing at ``record``;
+        ``label`` is a catalog message id and its arguments."""
         moment = moment or record.timestamp
         utc, host_time = clock.utc(moment), clock.host_time(moment)
+        label_id, label_args = label
         if utc is not None and host_time is not None:
             entries.append(
                 TimelineEntry(
                     time=utc,
                     host_time=host_time,
                     kind=kind,
-                    label=label,
+                    label=text(label_id, **label_args),
+                    label_id=label_id,
+                    label_args=label_args,
                     path=record.path,
                     line=record.line,
                     **fields,
@@ -338,27 +345,30 @@ def _timeline(
 
     for run in facts.runs:
         number = run.index + 1
-        add("backup-start", run.first, f"backup run {number} started", moment=run.started)
-        add(
-            "backup-end",
-            run.last,
-            f"backup run {number}: {run.outcome}",
-            moment=run.ended,
-            severity=_RUN_SEVERITY[run.outcome],
+        started = ("timeline.backup-start", {"number": number})
+        add("backup-start", run.first, started, moment=run.started)
+        ended = (
+            "timeline.backup-end",
+            {"number": number, "outcome": f"text.outcome.{run.outcome}"},
         )
+        add("backup-end", run.last, ended, moment=run.ended, severity=_RUN_SEVERITY[run.outcome])
         for record in run.records:
             if record.code == 43419:
-                label = f"creating backup checkpoint ({record.guest_backup_type or '?'} type)"
-                add("checkpoint-create", record, label, moment=record.timestamp or run.started)
+                creating = ("timeline.checkpoint-create", {"type": record.guest_backup_type or "?"})
+                add("checkpoint-create", record, creating, moment=record.timestamp or run.started)
     for failure in facts.checkpoint_failures:
-        label = "checkpoint creation failed; VM skipped from backup"
-        add("checkpoint-failed", failure.record, label, vm=failure.vm, severity=Severity.ERROR)
+        failed: tuple[str, dict[str, Any]] = ("timeline.checkpoint-failed", {})
+        add("checkpoint-failed", failure.record, failed, vm=failure.vm, severity=Severity.ERROR)
     for cleanup in facts.cleanups:
         result = cleanup.destroy.destroy_snapshot if cleanup.destroy else None
+        cleaned = {
+            "group": cleanup.cleanup.group,
+            "result": f"timeline.destroy.{result or 'not-logged'}",
+        }
         add(
             "cleanup",
             cleanup.cleanup,
-            f"cleanup of {cleanup.cleanup.group}: DestroySnapshot {result or 'not logged'}",
+            ("timeline.cleanup", cleaned),
             moment=cleanup.cleanup.timestamp or cleanup.local_time,
             host=cleanup.host,
             severity=Severity.ERROR if result == "failure" else None,
@@ -366,12 +376,16 @@ def _timeline(
     for event in facts.events:
         known = _EVENT_KINDS.get(event.event_id or 0)
         if known is not None:
-            kind, severity, label = known
+            kind, severity = known
+            args: dict[str, Any] = {"event_id": event.event_id, "what": f"timeline.event.{kind}"}
+            if event.hresult_hex:
+                label = ("timeline.event.hresult", {**args, "hresult": event.hresult_hex})
+            else:
+                label = ("timeline.event", args)
             add(
                 kind,
                 event,
-                f"{event.event_id} {label}"
-                + (f" ({event.hresult_hex})" if event.hresult_hex else ""),
+                label,
                 vm=facts.registry.resolve(*event_vm(event)),
                 host=short_host(event.computer),
                 severity=severity,

@@ -35,7 +35,13 @@ from avlogparse.models.records import EventRecord, Record, Unparsed
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import TimelineEntry
 from avlogparse.parsers import parse_stream
-from avlogparse.render.timeline_layout import KIND_STYLES, backup_spans, entry_colour, layout
+from avlogparse.render.timeline_layout import (
+    KIND_STYLES,
+    backup_spans,
+    entry_colour,
+    kind_name,
+    layout,
+)
 from avlogparse.sniff import Kind
 
 if TYPE_CHECKING:
@@ -289,7 +295,7 @@ def plot_timeline(entries: Sequence[TimelineEntry], ax: Axes | None = None) -> A
                 facecolors="none",
                 edgecolors=colours,
                 linewidths=2,
-                label=style.legend,
+                label=kind_name(kind),
                 zorder=2,
             )
         elif style.shape == "circle-outline":
@@ -300,11 +306,13 @@ def plot_timeline(entries: Sequence[TimelineEntry], ax: Axes | None = None) -> A
                 facecolors="none",
                 edgecolors=colours,
                 linewidths=1.8,
-                label=style.legend,
+                label=kind_name(kind),
                 zorder=3,
             )
         else:
-            ax.scatter(xs, ys, s=55, c=colours, marker=style.marker, label=style.legend, zorder=4)
+            ax.scatter(
+                xs, ys, s=55, c=colours, marker=style.marker, label=kind_name(kind), zorder=4
+            )
     ticks = plan.ticks()
     ax.set_xticks([x for x, _, _ in ticks], [text for _, text, _ in ticks], fontsize=8)
     for label, (_, _, anchor) in zip(ax.get_xticklabels(), ticks, strict=True):

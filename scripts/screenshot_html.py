@@ -1,6 +1,6 @@
 """Render a bundle's HTML report and photograph it in headless Chromium.
 
-    python scripts/screenshot_html.py [BUNDLE] [--out docs/img/html-report.png]
+    python scripts/screenshot_html.py [BUNDLE] [--out docs/img/html-report.png] [--lang ja]
 
 For looking at the page as a person would (and for the README picture). Chromium runs
 with networking features off and a throw-away profile; the page loads nothing anyway.
@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import avlogparse
+from avlogparse.i18n import LANGUAGES
 from avlogparse.render.html import render_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", nargs="?", default=str(SAMPLE))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img" / "html-report.png")
     parser.add_argument("--height", type=int, default=2000)
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the page")
     args = parser.parse_args(argv)
     if find_chromium() is None:
         print("chromium is not installed (apt-get install chromium)", file=sys.stderr)
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="avlogparse-html-") as folder:
         page = Path(folder) / "report.html"
-        page.write_text(render_html(report), encoding="utf-8")
+        page.write_text(render_html(report, lang=args.lang), encoding="utf-8")
         screenshot(page, args.out.resolve(), height=args.height)
     print(args.out)
     return 0

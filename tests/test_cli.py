@@ -136,3 +136,8 @@ def test_limits_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> Non
     for bad in ("max_members=0", "max_nothing=1", "max_total_bytes=lots"):
         code, _, err = run(capsys, "analyze", str(SAMPLE), "--limit", bad)
         assert code == 2 and "limit" in err and "Traceback" not in err
+
+
+def test_timeline_in_japanese(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "timeline", str(SAMPLE), "--lang", "ja", "--vm", "SQL-PROD01")
+    assert code == 0 and "マージ" in out and "Microsoft-Windows-Hyper-V-VMMS-Admin.xml:13" in out

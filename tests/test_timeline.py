@@ -10,11 +10,13 @@ from typing import get_args
 import pytest
 
 import avlogparse
+from avlogparse.i18n import localize_report
 from avlogparse.limits import Limits
 from avlogparse.models.findings import VmRef
 from avlogparse.models.report import Report
 from avlogparse.models.timeline import Timeline, TimelineEntry, TimelineKind
 from avlogparse.render.timeline_layout import JOB_LANE, KIND_STYLES, backup_spans, layout
+from avlogparse.render.timeline_table import render_timeline_text
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "kb-orphaned-checkpoint"
 VMMS = "Microsoft-Windows-Hyper-V-VMMS-Admin.xml"
@@ -100,7 +102,7 @@ def test_only_correlated_records_are_kept(report: Report) -> None:
 
 def test_timeline_round_trips_as_a_json_list(report: Report) -> None:
     data = json.loads(report.model_dump_json())
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert isinstance(data["timeline"], list) and len(data["timeline"]) == 39
     assert data["timeline"][0]["kind"] == "backup-start"
     again = Report.model_validate_json(report.model_dump_json())
@@ -158,3 +160,58 @@ def test_layout_of_a_single_moment_and_a_vm_known_only_by_guid() -> None:
     assert [lane.label for lane in plan.lanes] == ["C0FFEE00-1234-4ABC-9DEF-00112233AABB"]
     assert plan.breaks() == [] and 0 < plan.x(entry.host_time) < 1
     assert plan.ticks()[0][1] == "01-01 09:00:00"
+
+
+def test_labels_keep_their_message_and_render_in_japanese(report: Report) -> None:
+    japanese = localize_report(report, "ja")
+    by_kind = {e.kind: e for e in reversed(japanese.timeline)}  # the first entry of each kind
+    assert by_kind["backup-start"].label == "バックアップ実行 1 の開始"
+    assert by_kind["merge-failed"].label == (
+        "イベント 19100: バックグラウンドでのディスク マージの失敗 (エラー コード: 0x8007052F)"
+    )
+    assert by_kind["cleanup"].label.endswith("のクリーンアップ: DestroySnapshot 成功")
+    ends = [e.label for e in japanese.timeline if e.kind == "backup-end"]
+    assert ends[2] == "バックアップ実行 3 の終了: 失敗"
+    titles = {f.id: f.title for f in japanese.findings}
+    for entry in japanese.timeline:
+        if entry.finding_id is not None:
+            assert entry.label == titles[entry.finding_id] and not entry.label_id
+        else:
+            assert entry.label_id.startswith("timeline.") and entry.label != entry.label_id
+    # the ids and arguments stay, so the English labels come back
+    assert localize_report(japanese, "en").timeline == report.timeline
+    merge = next(e for e in report.timeline if e.kind == "merge-failed")
+    assert merge.label_args == {
+        "event_id": 19100, "what": "timeline.event.merge-failed", "hresult": "0x8007052F",
+    }  # fmt: skip
+
+
+def test_an_entry_without_a_label_id_still_loads_and_keeps_its_label(report: Report) -> None:
+    data = json.loads(report.model_dump_json())
+    for entry in data["timeline"]:
+        del entry["label_id"], entry["label_args"]
+    data["schema_version"] = "1.1"
+    old = Report.model_validate(data)
+    start = old.timeline[0]
+    assert start.label_id == "" and start.label_args == {}
+    japanese = localize_report(old, "ja")
+    assert japanese.timeline[0].label == "backup run 1 started"  # no message to render again
+    assert any(e.kind == "finding" and "チェックポイント" in e.label for e in japanese.timeline)
+
+
+def test_japanese_layout_words(report: Report) -> None:
+    plan = layout(report.timeline, lang="ja")
+    assert plan.lanes[0].label == "ジョブ / ホスト" and plan.lanes[0].key == JOB_LANE
+    assert [text for _, text in plan.breaks()] == ["+23 時間", "+23 時間"]
+
+
+def test_timeline_text_in_japanese(report: Report) -> None:
+    japanese = localize_report(report, "ja").timeline
+    out = render_timeline_text(japanese, lang="ja")
+    assert out.startswith("(ジョブまたはホスト)\n")
+    assert (
+        "  backup-end        バックアップ実行 3 の終了: 失敗 [エラー]  (avhypervvss.log:46)" in out
+    )
+    assert "(job or host)" not in out and "[error]" not in out
+    english = render_timeline_text(report.timeline)
+    assert english.startswith("(job or host)\n") and "backup run 3: failed [error]" in english

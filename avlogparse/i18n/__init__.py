@@ -29,6 +29,7 @@ from avlogparse.errors import ConfigError
 from avlogparse.i18n import en, ja
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import Report
+from avlogparse.models.timeline import Timeline
 
 if TYPE_CHECKING:
     from avlogparse.rules.base import Rule
@@ -69,6 +70,13 @@ def text(key: str, lang: str = "en", **args: Any) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled from ``args``."""
     catalog = CATALOGS[check_language(lang)]
     return _Formatter(lang, args).vformat(catalog[key], (), args)
+
+
+def evidence_role(role: str | None, lang: str) -> str:
+    """What an evidence line proves, in ``lang`` (a role the catalog lacks stays as it is)."""
+    if role is None:
+        return ""
+    return text(f"role.{role}", lang) if has_text(f"role.{role}") else role
 
 
 def placeholders(template: str) -> set[tuple[str, str]]:
@@ -161,8 +169,10 @@ def localize_findings(findings: list[Finding], lang: str | None) -> list[Finding
 
 
 def localize_report(report: Report, lang: str) -> Report:
-    """A copy of ``report`` with its findings, rule runs and time alignment in ``lang``."""
+    """A copy of ``report`` with its findings, rule runs, time alignment and timeline in
+    ``lang``."""
     check_language(lang)
+    findings = [localize_finding(f, lang) for f in report.findings]
     rules = []
     for run in report.rules:
         title_key = f"rule.{run.rule_id}.title"
@@ -177,11 +187,25 @@ def localize_report(report: Report, lang: str) -> Report:
     return report.model_copy(
         update={
             "lang": lang,
-            "findings": [localize_finding(f, lang) for f in report.findings],
+            "findings": findings,
             "rules": rules,
             "time_alignment": alignment,
+            "timeline": localize_timeline(report.timeline, findings, lang),
         }
     )
+
+
+def localize_timeline(timeline: Timeline, findings: list[Finding], lang: str) -> Timeline:
+    """``timeline`` with its labels in ``lang``: a finding's entry takes the title of its
+    finding in ``findings`` (already in ``lang``); an entry without a ``label_id`` is kept."""
+    titles = {f.id: f.title for f in findings}
+    entries = []
+    for entry in timeline:
+        label = titles.get(entry.finding_id or "")
+        if label is None and entry.label_id:
+            label = text(entry.label_id, lang, **entry.label_args)
+        entries.append(entry.model_copy(update={"label": label or entry.label}))
+    return Timeline(entries)
 
 
 class RuleText(NamedTuple):
@@ -210,10 +234,12 @@ __all__ = [
     "check_language",
     "default_language",
     "display_width",
+    "evidence_role",
     "has_text",
     "localize_finding",
     "localize_findings",
     "localize_report",
+    "localize_timeline",
     "pad",
     "placeholders",
     "rule_text",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from avlogparse.sniff import Kind
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from avlogparse.models.findings import VmRef
@@ -39,7 +39,10 @@ class TimelineEntry(BaseModel):
 
     ``time`` is UTC; ``host_time`` is the same instant in the host's zone (as aligned by the
     report's ``time_alignment``), for showing host-local clocks. ``vm`` is None for job-wide
-    or host-wide moments (a backup run, a cleanup of a checkpoint group).
+    or host-wide moments (a backup run, a cleanup of a checkpoint group). ``label`` is
+    rendered from the catalog message ``label_id`` with the JSON values ``label_args``, so
+    :func:`~avlogparse.i18n.localize_report` can render it again in another language; a
+    finding's entry has no ``label_id`` and takes its finding's title.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -48,6 +51,10 @@ class TimelineEntry(BaseModel):
     host_time: AwareDatetime
     kind: TimelineKind
     label: str
+    label_id: str = Field(default="", description="catalog message of the label (added in 1.2)")
+    label_args: dict[str, Any] = Field(
+        default_factory=dict, description="JSON values the label is rendered from (added in 1.2)"
+    )
     vm: VmRef | None = None
     host: str | None = None
     severity: Severity | None = None

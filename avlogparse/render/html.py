@@ -4,7 +4,8 @@ The page can be mailed or attached to a ticket and opened offline: it loads noth
 fonts, images, styles or scripts from anywhere); the only links are a finding's reference
 URLs, and only ``http(s)`` ones become links. Every piece of log text is escaped, so a VM
 named ``<script>`` is shown, never run. The fragments (:func:`summary_html`,
-:func:`finding_html` …) also make the notebook views (``_repr_html_``).
+:func:`finding_html` …) also make the notebook views (``_repr_html_``). Every word of the
+page comes from the message catalogs (:mod:`avlogparse.i18n`), English or Japanese.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
+from functools import partial
 
-from avlogparse.i18n import localize_findings
+from avlogparse.i18n import evidence_role, localize_report, text
 from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import (
@@ -38,7 +40,8 @@ _SEVERITY_CSS = "\n".join(
 
 CSS = (
     """
-.avl { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #24292f;
+.avl { font-family: -apple-system, "Segoe UI", Helvetica, Arial, "Yu Gothic UI", Meiryo,
+  "Hiragino Sans", "Noto Sans CJK JP", sans-serif; color: #24292f;
   font-size: 14px; line-height: 1.45; }
 body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #fff; }
 .avl h1 { font-size: 24px; margin: 0 0 4px; }
@@ -57,13 +60,14 @@ body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #f
 .avl table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px; }
 .avl th, .avl td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left;
   vertical-align: top; }
-.avl th { background: #f6f8fa; font-weight: 600; }
+.avl th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
 .avl .n { font-variant-numeric: tabular-nums; }
 .avl code, .avl .mono { font-family: ui-monospace, Consolas, "Liberation Mono", monospace;
   font-size: 12px; }
 .avl td code { white-space: pre-wrap; word-break: break-all; }
 .avl .badge { display: inline-block; color: #fff; border-radius: 10px; padding: 0 8px;
-  font-size: 12px; font-weight: 600; text-transform: uppercase; margin-right: 6px; }
+  font-size: 12px; font-weight: 600; text-transform: uppercase; margin-right: 6px;
+  white-space: nowrap; }
 .avl .finding { border: 1px solid #d0d7de; border-left-width: 6px; border-radius: 6px;
   padding: 10px 14px; margin: 12px 0; }
 .avl .finding .meta { color: #57606a; font-size: 12px; margin: 4px 0 8px; }
@@ -88,32 +92,38 @@ body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #f
 
 def render_html(report: Report, lang: str | None = None) -> str:
     """The whole report as one HTML document (UTF-8 text), in ``lang`` (default: the report's)."""
-    lang = lang or report.lang
-    findings = localize_findings(report.findings, lang)
+    if lang is not None and lang != report.lang:
+        report = localize_report(report, lang)
+    lang = report.lang
+    label = partial(text, lang=lang)
+    findings = report.findings
+    subtitle = (
+        f'{html_text(label("html.bundle"))} <span class="mono">{html_text(report.bundle)}</span>'
+        f" · {html_text(report.tool.name)} {html_text(report.tool.version)}"
+        f" · {html_text(label('html.schema', version=report.schema_version))}"
+    )
     body = [
         "<header>",
-        "<h1>Avamar Hyper-V backup diagnosis</h1>",
-        f'<p class="sub">Bundle <span class="mono">{html_text(report.bundle)}</span> · '
-        f"{html_text(report.tool.name)} {html_text(report.tool.version)} · "
-        f"report schema {html_text(report.schema_version)}</p>",
+        f"<h1>{html_text(label('html.title'))}</h1>",
+        f'<p class="sub">{subtitle}</p>',
         "</header>",
         summary_html(report),
-        "<h2>Timeline (host time)</h2>",
-        timeline_svg(report.timeline),
-        f"<h2>Findings ({len(findings)})</h2>",
-        findings_table_html(findings, link=True) if len(findings) > 1 else "",
-        *(finding_html(f, report.time_alignment.host_zone()) for f in findings),
-        "" if findings else '<p class="empty">No findings.</p>',
-        "<h2>Backup runs</h2>",
-        _runs_table(report.backup_runs),
-        "<h2>Inputs</h2>",
-        inputs_table_html(report.inputs),
-        "<h2>Unparsed line shapes</h2>",
-        _unparsed_table(report.unparsed_shapes),
-        "<h2>Rules</h2>",
-        _rules_table(report.rules),
-        "<h2>Diagnostics</h2>",
-        _diagnostics_table(report.diagnostics),
+        _heading("h2", label("html.section.timeline")),
+        timeline_svg(report.timeline, lang),
+        _heading("h2", label("html.section.findings", count=len(findings))),
+        findings_table_html(findings, link=True, lang=lang) if len(findings) > 1 else "",
+        *(finding_html(f, report.time_alignment.host_zone(), lang) for f in findings),
+        "" if findings else _empty(label("html.no-findings")),
+        _heading("h2", label("html.section.backup-runs")),
+        _runs_table(report.backup_runs, lang),
+        _heading("h2", label("html.section.inputs")),
+        inputs_table_html(report.inputs, lang),
+        _heading("h2", label("html.section.unparsed")),
+        _unparsed_table(report.unparsed_shapes, lang),
+        _heading("h2", label("html.section.rules")),
+        _rules_table(report.rules, lang),
+        _heading("h2", label("html.section.diagnostics")),
+        _diagnostics_table(report.diagnostics, lang),
     ]
     return (
         f'<!DOCTYPE html>\n<html lang="{html_text(lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -125,53 +135,71 @@ def render_html(report: Report, lang: str | None = None) -> str:
 
 
 def report_repr_html(report: Report) -> str:
-    """The notebook view of a report: summary, findings at a glance, inputs."""
+    """The notebook view of a report, in its language: summary, findings at a glance, inputs."""
+    label = partial(text, lang=report.lang)
     return _fragment(
-        f"<h3>avlogparse report: {html_text(report.bundle)}</h3>",
+        report.lang,
+        _heading("h3", label("html.repr-title", bundle=report.bundle)),
         summary_html(report),
-        "<h4>Findings</h4>",
-        findings_table_html(report.findings),
-        "<h4>Inputs</h4>",
-        inputs_table_html(report.inputs),
+        _heading("h4", label("html.findings")),
+        findings_table_html(report.findings, lang=report.lang),
+        _heading("h4", label("html.section.inputs")),
+        inputs_table_html(report.inputs, report.lang),
     )
 
 
 def finding_repr_html(finding: Finding) -> str:
-    """The notebook view of one finding."""
-    return _fragment(finding_html(finding))
+    """The notebook view of one finding, in its language."""
+    return _fragment(finding.lang, finding_html(finding))
 
 
 def summary_html(report: Report) -> str:
-    """Cards: findings by severity, input completeness, host clock, backup runs."""
+    """Cards: findings by severity, input completeness, host clock, backup runs (in the
+    report's language)."""
+    label = partial(text, lang=report.lang)
     counts = Counter(f.severity for f in report.findings)
     badges = " ".join(
-        _badge(severity, f"{counts[severity]} {severity.value}")
+        _badge(
+            severity,
+            label("html.severity-count", count=counts[severity], severity=_severity_key(severity)),
+        )
         for severity in sorted(counts, key=lambda s: -s.rank)
     )
     stats = report.stats
     if report.complete:
-        state, why = '<span class="ok">complete</span>', "every input read whole"
+        state = f'<span class="ok">{html_text(label("html.input.complete"))}</span>'
+        why = label("html.input.whole")
     else:
         refused = sum(i.status == "refused" for i in report.inputs)
-        partial = sum(i.status != "refused" and not i.complete for i in report.inputs)
-        state, why = '<span class="bad">incomplete</span>', f"{refused} refused, {partial} cut"
-    why += (
-        f"; {stats.files_read} read, {stats.files_unknown} not a log, "
-        f"{stats.lines} lines, {stats.events} events, {stats.unparsed} unparsed"
+        partial_reads = sum(i.status != "refused" and not i.complete for i in report.inputs)
+        state = f'<span class="bad">{html_text(label("html.input.incomplete"))}</span>'
+        why = label("html.input.cut", refused=refused, partial=partial_reads)
+    why += label(
+        "html.input.totals",
+        read=stats.files_read,
+        unknown=stats.files_unknown,
+        lines=stats.lines,
+        events=stats.events,
+        unparsed=stats.unparsed,
     )
     clock = report.time_alignment
+    source = label(f"text.time-source.{clock.source}")
     outcomes = Counter(run.outcome for run in report.backup_runs)
-    runs = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())) or "none found"
+    runs = label("list.separator").join(
+        label("html.runs.count", count=n, outcome=f"text.outcome.{outcome}")
+        for outcome, n in sorted(outcomes.items())
+    )
+    none = f'<span class="ok">{html_text(label("html.none"))}</span>'
     cards = [
-        ("Findings", badges or '<span class="ok">none</span>', ""),
-        ("Input", state, why),
-        ("Host clock", html_text(f"{clock.zone} ({clock.source})"), clock.reason),
-        ("Backup runs", html_text(runs), ""),
+        (label("html.findings"), badges or none, ""),
+        (label("html.card.input"), state, why),
+        (label("html.card.host-clock"), html_text(f"{clock.zone} ({source})"), clock.reason),
+        (label("html.section.backup-runs"), html_text(runs or label("html.runs.none")), ""),
     ]
     return (
         '<div class="cards">'
         + "".join(
-            f'<div class="card"><div class="k">{key}</div><div class="v">{value}</div>'
+            f'<div class="card"><div class="k">{html_text(key)}</div><div class="v">{value}</div>'
             f'<div class="why">{html_text(explanation)}</div></div>'
             for key, value, explanation in cards
         )
@@ -179,70 +207,74 @@ def summary_html(report: Report) -> str:
     )
 
 
-def finding_html(finding: Finding, zone: tzinfo | None = None) -> str:
+def finding_html(finding: Finding, zone: tzinfo | None = None, lang: str | None = None) -> str:
     """One finding: what, where, the lines that prove it, what to do, where to read more.
 
     ``zone`` (the host's, see :meth:`TimeAlignment.host_zone`) shows UTC event times on the
-    host clock; by default the zone of the finding's own ``first_seen``.
+    host clock; by default the zone of the finding's own ``first_seen``. The finding's texts
+    are shown as they are, the words around them in ``lang`` (default: the finding's).
     """
+    lang = lang or finding.lang
+    label = partial(text, lang=lang)
     if zone is None and finding.first_seen is not None:
         zone = finding.first_seen.tzinfo
-    meta = [f"rule <span class='mono'>{html_text(finding.rule_id)}</span>"]
+    rule = f"<span class='mono'>{html_text(finding.rule_id)}</span>"
+    meta = [f"{html_text(label('html.meta.rule'))} {rule}"]
     if finding.vm is not None:
-        meta.append(f"VM <b>{html_text(finding.vm.label())}</b>")
+        meta.append(f"{html_text(label('html.meta.vm'))} <b>{html_text(finding.vm.label())}</b>")
     if finding.host:
-        meta.append(f"host {html_text(finding.host)}")
+        meta.append(f"{html_text(label('html.meta.host'))} {html_text(finding.host)}")
     if finding.first_seen:
         seen = _when(finding.first_seen)
         if finding.last_seen and finding.last_seen != finding.first_seen:
             seen += f" … {_when(finding.last_seen)}"
-        meta.append(f"seen {html_text(seen)}")
+        meta.append(f"{html_text(label('html.meta.seen'))} {html_text(seen)}")
     parts = [
         f'<article class="finding sev-{finding.severity.value}" id="{html_text(finding.id)}">',
-        _badge(finding.severity, finding.severity.value),
+        _badge(finding.severity, label(_severity_key(finding.severity))),
         f"<h3>{html_text(finding.title)}</h3>",
         f'<div class="meta">{" · ".join(meta)}</div>',
         f"<p>{html_text(finding.message)}</p>",
     ]
     if finding.missing_links:
-        parts.append("<h4>Not shown by this bundle</h4>" + _list("ul", finding.missing_links))
+        parts.append(_heading("h4", label("html.not-shown")) + _list("ul", finding.missing_links))
     if finding.explained_by:
         links = "".join(
             f'<li><a href="#{html_text(other)}">{html_text(other)}</a></li>'
             for other in finding.explained_by
         )
-        parts.append(f"<h4>Explained by</h4><ul>{links}</ul>")
+        parts.append(f"{_heading('h4', label('html.explained-by'))}<ul>{links}</ul>")
     if finding.evidence:
         rows = [
             [
                 f'<span class="mono">{html_text(e.path)}:{e.line}</span>',
                 html_text(e.source),
                 html_text(_when(e.timestamp, zone)),
-                html_text(e.role or ""),
-                _log_text(e.text),
+                html_text(evidence_role(e.role, lang)),
+                _log_text(e.text, lang),
             ]
             for e in finding.evidence
         ]
-        parts.append("<h4>Evidence</h4>")
-        parts.append(_table(["where", "source", "time", "proves", "text"], rows))
+        columns = ["where", "source", "time", "proves", "text"]
+        parts.append(_heading("h4", label("html.evidence")))
+        parts.append(_table(_headers(columns, lang), rows, empty=label("html.empty")))
     if finding.remediation:
-        parts.append("<h4>What to do</h4>" + _list("ol", finding.remediation))
+        parts.append(_heading("h4", label("html.what-to-do")) + _list("ol", finding.remediation))
     if finding.references:
-        parts.append("<h4>References</h4><ul>")
+        parts.append(_heading("h4", label("html.references")) + "<ul>")
         parts.extend(f"<li>{_reference(url)}</li>" for url in finding.references)
         parts.append("</ul>")
     parts.append("</article>")
     return "".join(parts)
 
 
-def findings_table_html(findings: Sequence[Finding], link: bool = False) -> str:
+def findings_table_html(findings: Sequence[Finding], link: bool = False, lang: str = "en") -> str:
     """One row per finding: severity, title, VM, first seen; ``link``: titles jump to the
-    finding's section of the same page."""
-    if not findings:
-        return '<p class="empty">No findings.</p>'
+    finding's section of the same page. The findings are shown as they are (see
+    :func:`~avlogparse.i18n.localize_findings`), the table's own words in ``lang``."""
     rows = [
         [
-            _badge(f.severity, f.severity.value),
+            _badge(f.severity, text(_severity_key(f.severity), lang)),
             f'<a href="#{html_text(f.id)}">{html_text(f.title)}</a>'
             if link
             else html_text(f.title),
@@ -251,47 +283,52 @@ def findings_table_html(findings: Sequence[Finding], link: bool = False) -> str:
         ]
         for f in findings
     ]
-    return _table(["severity", "finding", "VM", "first seen"], rows)
+    headers = _headers(["severity", "finding", "vm", "first-seen"], lang)
+    return _table(headers, rows, empty=text("html.no-findings", lang))
 
 
-def inputs_table_html(inputs: Sequence[InputFile]) -> str:
+def inputs_table_html(inputs: Sequence[InputFile], lang: str = "en") -> str:
     """Each member of the bundle and what became of it."""
+    label = partial(text, lang=lang)
     rows = [
         [
             f'<span class="mono">{html_text(i.path)}</span>',
             html_text(i.kind),
-            html_text(i.status),
+            html_text(label(f"html.status.{i.status}")),
             html_text(i.encoding or ""),
             _number(i.lines),
             _number(i.events),
             _number(i.records),
             _number(i.unparsed),
-            '<span class="ok">yes</span>' if i.complete else '<span class="bad">no</span>',
+            f'<span class="ok">{html_text(label("html.yes"))}</span>'
+            if i.complete
+            else f'<span class="bad">{html_text(label("html.no"))}</span>',
             html_text(i.reason or ""),
         ]
         for i in inputs
     ]
-    headers = ["path", "kind", "status", "encoding", "lines", "events", "records", "unparsed"]
-    return _table([*headers, "whole", "reason"], rows, empty="No input files.")
+    columns = ["path", "kind", "status", "encoding", "lines", "events", "records", "unparsed"]
+    headers = _headers([*columns, "whole", "reason"], lang)
+    return _table(headers, rows, empty=label("html.no-inputs"))
 
 
-def _runs_table(runs: Sequence[BackupRunSummary]) -> str:
+def _runs_table(runs: Sequence[BackupRunSummary], lang: str) -> str:
     rows = [
         [
             _number(run.index + 1),
             f'<span class="mono">{html_text(run.path)}:{run.first_line}-{run.last_line}</span>',
             html_text(_when(run.started)),
             html_text(_when(run.ended)),
-            html_text(run.outcome),
-            html_text(", ".join(vm.label() for vm in run.vms_skipped)),
+            html_text(text(f"text.outcome.{run.outcome}", lang)),
+            html_text(text("list.separator", lang).join(vm.label() for vm in run.vms_skipped)),
         ]
         for run in runs
     ]
-    headers = ["#", "lines", "started", "ended", "outcome", "VMs skipped"]
-    return _table(headers, rows, empty="No backup run in the plug-in log.")
+    headers = ["#", *_headers(["line-range", "started", "ended", "outcome", "vms-skipped"], lang)]
+    return _table(headers, rows, empty=text("html.no-runs", lang))
 
 
-def _unparsed_table(shapes: Sequence[UnparsedShape]) -> str:
+def _unparsed_table(shapes: Sequence[UnparsedShape], lang: str) -> str:
     rows = [
         [
             html_text(s.kind),
@@ -301,48 +338,50 @@ def _unparsed_table(shapes: Sequence[UnparsedShape]) -> str:
         ]
         for s in shapes
     ]
-    return _table(
-        ["kind", "lines", "shape", "first example"], rows, empty="Every line was understood."
-    )
+    headers = _headers(["kind", "lines", "shape", "first-example"], lang)
+    return _table(headers, rows, empty=text("html.all-understood", lang))
 
 
-def _rules_table(rules: Sequence[RuleRun]) -> str:
+def _rules_table(rules: Sequence[RuleRun], lang: str) -> str:
     rows = [
         [
             f'<span class="mono">{html_text(r.rule_id)}</span>',
             html_text(r.title),
-            html_text(r.status),
+            html_text(text(f"html.rule-status.{r.status}", lang)),
             _number(r.findings),
             html_text(r.reason or ""),
         ]
         for r in rules
     ]
     classes = ["skipped" if r.status == "skipped" else "" for r in rules]
-    return _table(["rule", "looks for", "status", "findings", "why skipped"], rows, classes)
+    headers = _headers(["rule", "looks-for", "status", "findings", "why-skipped"], lang)
+    return _table(headers, rows, empty=text("html.empty", lang), row_classes=classes)
 
 
-def _diagnostics_table(diagnostics: Sequence[Diagnostic]) -> str:
+def _diagnostics_table(diagnostics: Sequence[Diagnostic], lang: str) -> str:
     rows = [
         [
-            html_text(d.severity.value),
+            html_text(text(f"severity.{d.severity.value}", lang)),
             f'<span class="mono">{html_text(d.code)}</span>',
             html_text(f"{d.path}:{d.line}" if d.line else d.path or ""),
             html_text(d.message),
         ]
         for d in diagnostics
     ]
-    return _table(["severity", "code", "where", "message"], rows, empty="No diagnostics.")
+    headers = _headers(["severity", "code", "where", "message"], lang)
+    return _table(headers, rows, empty=text("html.no-diagnostics", lang))
 
 
 def _table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
+    empty: str,
     row_classes: Sequence[str] = (),
-    empty: str = "Nothing.",
 ) -> str:
-    """A table from cells that are already HTML (escaped by the caller)."""
+    """A table from cells that are already HTML (escaped by the caller); ``empty`` is said
+    instead when there is no row."""
     if not rows:
-        return f'<p class="empty">{html_text(empty)}</p>'
+        return _empty(empty)
     head = "".join(f"<th>{html_text(h)}</th>" for h in headers)
     body = []
     for index, row in enumerate(rows):
@@ -352,21 +391,41 @@ def _table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _fragment(*parts: str) -> str:
-    """An embeddable block: its styles apply inside ``.avl`` only."""
-    return f'<div class="avl"><style>{CSS}</style>{_join(parts)}</div>'
+def _headers(columns: Iterable[str], lang: str) -> list[str]:
+    """Column headers ``html.col.<column>`` in ``lang``."""
+    return [text(f"html.col.{column}", lang) for column in columns]
 
 
-def _badge(severity: Severity, text: str) -> str:
-    return f'<span class="badge sev-{severity.value}">{html_text(text)}</span>'
+def _heading(tag: str, title: str) -> str:
+    return f"<{tag}>{html_text(title)}</{tag}>"
+
+
+def _empty(sentence: str) -> str:
+    return f'<p class="empty">{html_text(sentence)}</p>'
+
+
+def _severity_key(severity: Severity) -> str:
+    """The catalog key of a severity's name in running text (``critical``, ``重大``)."""
+    return f"severity.{severity.value}"
+
+
+def _fragment(lang: str, *parts: str) -> str:
+    """An embeddable block: its styles apply inside ``.avl`` only. A notebook page is
+    usually English, so a Japanese block says it is, for Japanese glyph shapes."""
+    language = "" if lang == "en" else f' lang="{html_text(lang)}"'
+    return f'<div class="avl"{language}><style>{CSS}</style>{_join(parts)}</div>'
+
+
+def _badge(severity: Severity, caption: str) -> str:
+    return f'<span class="badge sev-{severity.value}">{html_text(caption)}</span>'
 
 
 def _reference(url: str) -> str:
     """Only web addresses become links; anything else (``javascript:``) stays text."""
-    text = html_text(url)
+    shown = html_text(url)
     if url.startswith(("https://", "http://")):
-        return f'<a href="{text}" rel="noreferrer noopener">{text}</a>'
-    return f'<span class="mono">{text}</span>'
+        return f'<a href="{shown}" rel="noreferrer noopener">{shown}</a>'
+    return f'<span class="mono">{shown}</span>'
 
 
 def _list(tag: str, items: Iterable[str]) -> str:
@@ -386,20 +445,21 @@ def _when(moment: datetime | None, zone: tzinfo | None = None) -> str:
     return moment.isoformat(sep=" ", timespec="seconds")
 
 
-def _log_text(text: str, visible: int = 240) -> str:
+def _log_text(line: str, lang: str, visible: int = 240) -> str:
     """A log line as code; a long one is cut, the whole text one click away.
 
     An event's XML is long and starts with boilerplate, so its ID and rendered message
     are shown first.
     """
-    gist = _event_gist(text)
-    if gist is None and len(text) <= visible:
-        return f"<code>{html_text(text)}</code>"
-    shown = gist or text[:visible] + "…"
+    gist = _event_gist(line, lang)
+    if gist is None and len(line) <= visible:
+        return f"<code>{html_text(line)}</code>"
+    shown = gist or line[:visible] + "…"
+    summary = text("html.whole-text", lang, count=len(line))
     return (
         f"<code>{html_text(shown)}</code>"
-        f"<details><summary>whole text ({len(text):,} characters)</summary>"
-        f"<code>{html_text(text)}</code></details>"
+        f"<details><summary>{html_text(summary)}</summary>"
+        f"<code>{html_text(line)}</code></details>"
     )
 
 
@@ -407,14 +467,16 @@ _EVENT_ID = re.compile(r"<EventID\b[^>]{0,200}>\s*(\d{1,6})\s*</EventID>")
 _EVENT_MESSAGE = re.compile(r"<Message>([^<]{1,2000})</Message>")
 
 
-def _event_gist(text: str) -> str | None:
-    """``19100: 'VM' background disk merge failed …`` from an event's XML, if it has both."""
-    if not text.startswith("<Event"):
+def _event_gist(line: str, lang: str) -> str | None:
+    """``Event 19100: 'VM' background disk merge failed …`` from an event's XML, if it has
+    both."""
+    if not line.startswith("<Event"):
         return None
-    event_id, message = _EVENT_ID.search(text), _EVENT_MESSAGE.search(text)
+    event_id, message = _EVENT_ID.search(line), _EVENT_MESSAGE.search(line)
     if event_id is None or message is None:
         return None
-    return f"Event {event_id.group(1)}: {html.unescape(message.group(1)).strip()}"
+    rendered = html.unescape(message.group(1)).strip()
+    return text("html.event-gist", lang, event_id=event_id.group(1), message=rendered)
 
 
 def _join(parts: Iterable[str]) -> str:

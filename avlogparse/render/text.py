@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from avlogparse.i18n import display_width, has_text, localize_report, pad, text
+from avlogparse.i18n import display_width, evidence_role, localize_report, pad, text
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
@@ -129,16 +129,9 @@ def _finding_lines(finding: Finding, verbose: bool, lang: str) -> list[str]:
         lines.append("    " + label("text.remediation", step=escape(finding.remediation[0])))
     shown = finding.evidence if verbose else finding.evidence[:_MAX_EVIDENCE]
     for item in shown:
-        role = _role(item.role, lang)
+        role = evidence_role(item.role, lang)
         lines.append(f"      {escape(item.path)}:{item.line}  {role}")
     if len(shown) < len(finding.evidence):
         hidden = len(finding.evidence) - len(shown)
         lines.append("      " + label("text.more-evidence", count=hidden))
     return lines
-
-
-def _role(role: str | None, lang: str) -> str:
-    """What an evidence line proves, in ``lang`` (a role the catalog lacks as it is)."""
-    if role is None:
-        return ""
-    return text(f"role.{role}", lang) if has_text(f"role.{role}") else role

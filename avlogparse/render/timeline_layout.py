@@ -5,7 +5,8 @@ Shared by the inline SVG (:mod:`avlogparse.render.timeline_svg`) and the matplot
 lasts minutes and the nights are a day apart: on a plain time axis every night would be a
 dot. The layout therefore splits time into *segments* wherever nothing happens for
 ``gap`` and gives each segment a share of the width that grows with its length.
-Times are the host's clock (``host_time``), as the logs show them.
+Times are the host's clock (``host_time``), as the logs show them. The few words of the
+picture (the job lane, the time skipped, the legend) come from the message catalogs.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from avlogparse.i18n import text
 from avlogparse.models.findings import VmRef
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import TimelineEntry, TimelineKind
 
 JOB_LANE = "job / host"
-"""The lane of moments that concern no single VM (backup runs, cleanups of a group)."""
+"""The key of the lane of moments that concern no single VM (backup runs, cleanups of a
+group); its label is ``timeline.job-lane`` in the chosen language."""
 
 SEVERITY_COLOURS: dict[Severity | None, str] = {
     Severity.CRITICAL: "#8e0a1e",
@@ -37,19 +40,23 @@ class KindStyle:
     colour: str
     shape: str
     marker: str
-    legend: str
 
 
 KIND_STYLES: dict[TimelineKind, KindStyle] = {
-    "backup-start": KindStyle("#1a7f37", "triangle-right", ">", "backup start"),
-    "backup-end": KindStyle("#1a7f37", "triangle-left", "<", "backup end"),
-    "checkpoint-create": KindStyle("#2f6fb3", "circle-outline", "o", "checkpoint creation"),
-    "checkpoint-failed": KindStyle("#d1242f", "cross", "X", "checkpoint failed"),
-    "cleanup": KindStyle("#8250df", "square", "s", "checkpoint cleanup"),
-    "merge-failed": KindStyle("#d1242f", "diamond", "D", "merge failed"),
-    "merge-completed": KindStyle("#1a7f37", "diamond", "d", "merge completed"),
-    "finding": KindStyle("#d1242f", "ring", "o", "finding"),
+    "backup-start": KindStyle("#1a7f37", "triangle-right", ">"),
+    "backup-end": KindStyle("#1a7f37", "triangle-left", "<"),
+    "checkpoint-create": KindStyle("#2f6fb3", "circle-outline", "o"),
+    "checkpoint-failed": KindStyle("#d1242f", "cross", "X"),
+    "cleanup": KindStyle("#8250df", "square", "s"),
+    "merge-failed": KindStyle("#d1242f", "diamond", "D"),
+    "merge-completed": KindStyle("#1a7f37", "diamond", "d"),
+    "finding": KindStyle("#d1242f", "ring", "o"),
 }
+
+
+def kind_name(kind: TimelineKind, lang: str = "en") -> str:
+    """What a kind of moment is called in the legend and tooltips (``merge failed``)."""
+    return text(f"timeline.kind.{kind}", lang)
 
 
 def entry_colour(entry: TimelineEntry) -> str:
@@ -112,11 +119,13 @@ def lane_key(vm: VmRef | None) -> str:
 
 @dataclass(frozen=True)
 class TimelineLayout:
-    """Lanes (job lane first, then VMs by name) and segments of one timeline."""
+    """Lanes (job lane first, then VMs by name) and segments of one timeline, with the
+    language of its words."""
 
     lanes: list[Lane]
     segments: list[Segment]
     gap_fraction: float
+    lang: str = "en"
 
     def lane(self, entry: TimelineEntry) -> int:
         """The row index of an entry."""
@@ -149,7 +158,7 @@ class TimelineLayout:
         found = []
         for before, after in zip(self.segments, self.segments[1:], strict=False):
             middle = before.left + before.width + self.gap_fraction / 2
-            found.append((middle, "+" + _duration(after.start - before.end)))
+            found.append((middle, "+" + _duration(after.start - before.end, self.lang)))
         return found
 
 
@@ -158,8 +167,9 @@ def layout(
     gap: timedelta = timedelta(hours=2),
     min_share: float = 0.15,
     gap_fraction: float = 0.05,
+    lang: str = "en",
 ) -> TimelineLayout:
-    """Lay out entries: segments split where nothing happens for ``gap``.
+    """Lay out entries: segments split where nothing happens for ``gap``; words in ``lang``.
 
     A segment's width follows its length, but is at least ``min_share`` of the picture
     (when there are few enough segments), so a burst of seconds is not a sliver.
@@ -176,10 +186,10 @@ def layout(
         pad = max(last - first, timedelta(minutes=1)) * 0.06
         segments.append(Segment(first, last, first - pad, last + pad, left, width))
         left += width + gap_fraction
-    return TimelineLayout(_lanes(entries), segments, gap_fraction)
+    return TimelineLayout(_lanes(entries, lang), segments, gap_fraction, lang)
 
 
-def _lanes(entries: Iterable[TimelineEntry]) -> list[Lane]:
+def _lanes(entries: Iterable[TimelineEntry], lang: str) -> list[Lane]:
     """The job lane (when used) first, then one lane per VM sorted by name."""
     labels: dict[str, str] = {}
     for entry in entries:
@@ -187,7 +197,7 @@ def _lanes(entries: Iterable[TimelineEntry]) -> list[Lane]:
         key = lane_key(vm)
         known = labels.get(key)
         if vm is None:
-            labels[key] = JOB_LANE
+            labels[key] = text("timeline.job-lane", lang)
         elif known is None or (vm.name and known == vm.id):  # prefer a name over a GUID
             labels[key] = vm.name or vm.id or "?"
     job = [Lane(JOB_LANE, labels.pop(JOB_LANE))] if JOB_LANE in labels else []
@@ -206,11 +216,11 @@ def _spans(times: list[datetime], gap: timedelta) -> list[tuple[datetime, dateti
     return spans
 
 
-def _duration(delta: timedelta) -> str:
+def _duration(delta: timedelta, lang: str) -> str:
     """A rough human duration: ``45 min``, ``23 h``, ``3 d``."""
     minutes = delta.total_seconds() / 60
     if minutes < 90:
-        return f"{minutes:.0f} min"
+        return text("timeline.gap.minutes", lang, count=round(minutes))
     if minutes < 48 * 60:
-        return f"{minutes / 60:.0f} h"
-    return f"{minutes / 1440:.0f} d"
+        return text("timeline.gap.hours", lang, count=round(minutes / 60))
+    return text("timeline.gap.days", lang, count=round(minutes / 1440))

@@ -2,13 +2,15 @@
 
 One lane per VM (plus a lane for the job and host), a marker per moment, a halo around
 each finding, and a bar for each backup run. Every marker has an SVG ``<title>``, which
-browsers show as a tooltip: time, kind, label and ``path:line``. All text is escaped.
+browsers show as a tooltip: time, kind id, label and ``path:line``. All text is escaped;
+the words of the chart (title, legend, job lane, time skipped) are in the chosen language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from avlogparse.i18n import display_width, text
 from avlogparse.models.timeline import TimelineEntry
 from avlogparse.render.safe import html_text
 from avlogparse.render.timeline_layout import (
@@ -17,6 +19,7 @@ from avlogparse.render.timeline_layout import (
     TimelineLayout,
     backup_spans,
     entry_colour,
+    kind_name,
     layout,
 )
 
@@ -30,24 +33,28 @@ LEGEND_HEIGHT = 30
 MARKER = 5.5
 
 
-def timeline_svg(entries: Sequence[TimelineEntry]) -> str:
-    """The timeline as one ``<svg>`` element (a short paragraph when there is nothing)."""
+def timeline_svg(entries: Sequence[TimelineEntry], lang: str = "en") -> str:
+    """The timeline as one ``<svg>`` element (a short paragraph when there is nothing).
+
+    ``lang`` is the language of the chart's own words; the entries' labels are shown as
+    they are (see :func:`~avlogparse.i18n.localize_report`).
+    """
     if not entries:
-        return '<p class="avl-empty">No moment of the logs could be placed on a timeline.</p>'
-    plan = layout(entries)
+        return f'<p class="avl-empty">{html_text(text("timeline.empty", lang))}</p>'
+    plan = layout(entries, lang=lang)
     height = TOP + LANE_HEIGHT * len(plan.lanes) + AXIS_HEIGHT + LEGEND_HEIGHT
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="avl-timeline" role="img"'
         f' viewBox="0 0 {WIDTH} {height}" width="100%" font-family="sans-serif"'
         f' font-size="12">',
-        "<title>Per-VM timeline (host time)</title>",
+        f"<title>{html_text(text('timeline.title', lang))}</title>",
         *_lanes(plan),
         *_gaps(plan, height),
         *_axis(plan),
         *_run_bars(plan, entries),
         *(_marker(plan, entry) for entry in entries if entry.kind == "finding"),
         *(_marker(plan, entry) for entry in entries if entry.kind != "finding"),
-        *_legend(TOP + LANE_HEIGHT * len(plan.lanes) + AXIS_HEIGHT),
+        *_legend(TOP + LANE_HEIGHT * len(plan.lanes) + AXIS_HEIGHT, lang),
         "</svg>",
     ]
     return "\n".join(parts)
@@ -81,13 +88,13 @@ def _gaps(plan: TimelineLayout, height: int) -> list[str]:
     width = plan.gap_fraction * scale
     bottom = height - LEGEND_HEIGHT - AXIS_HEIGHT
     parts = []
-    for middle, text in plan.breaks():
+    for middle, skipped in plan.breaks():
         x = LABEL_WIDTH + middle * scale
         parts.append(
             f'<rect x="{x - width / 2:.1f}" y="{TOP}" width="{width:.1f}"'
             f' height="{bottom - TOP}" fill="#d0d7de" opacity="0.6"/>'
             f'<text x="{x:.1f}" y="{TOP - 8}" text-anchor="middle" fill="#57606a">'
-            f"{html_text(text)}</text>"
+            f"{html_text(skipped)}</text>"
         )
     return parts
 
@@ -99,12 +106,12 @@ def _axis(plan: TimelineLayout) -> list[str]:
         f'<line x1="{LABEL_WIDTH}" y1="{axis_y}" x2="{WIDTH - RIGHT_MARGIN}" y2="{axis_y}"'
         ' stroke="#57606a"/>'
     ]
-    for position, text, anchor in plan.ticks():
+    for position, moment, anchor in plan.ticks():
         x = LABEL_WIDTH + position * scale
         parts.append(
             f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}" stroke="#57606a"/>'
             f'<text x="{x:.1f}" y="{axis_y + 18}" text-anchor="{anchor}" fill="#24292f">'
-            f"{html_text(text)}</text>"
+            f"{html_text(moment)}</text>"
         )
     return parts
 
@@ -164,16 +171,22 @@ def _shape(shape: str, x: float, y: float, colour: str) -> str:
     return f'<polygon points="{corners}" fill="{colour}"/>'
 
 
-def _legend(top: int) -> list[str]:
+def _legend(top: int, lang: str) -> list[str]:
     parts = []
     x = float(LABEL_WIDTH)
     y = top + LEGEND_HEIGHT / 2
-    for style in KIND_STYLES.values():
+    for kind, style in KIND_STYLES.items():
+        name = kind_name(kind, lang)
         parts.append(_shape(style.shape, x, y, style.colour))
-        parts.append(f'<text x="{x + 14:.1f}" y="{y + 4:.1f}">{html_text(style.legend)}</text>')
-        x += 30 + 7 * len(style.legend)
+        parts.append(f'<text x="{x + 14:.1f}" y="{y + 4:.1f}">{html_text(name)}</text>')
+        x += 30 + 7 * display_width(name)
     return parts
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _shorten(label: str, limit: int) -> str:
+    """``label`` cut to ``limit`` columns (a wide character takes two)."""
+    if display_width(label) <= limit:
+        return label
+    while display_width(label) > limit - 1:
+        label = label[:-1]
+    return label + "…"

@@ -1,4 +1,8 @@
-"""The timeline as text (one block per VM) or CSV, for ``avlogparse timeline``."""
+"""The timeline as text (one block per VM) or CSV, for ``avlogparse timeline``.
+
+The text's own words (severities, headings) are in the chosen language; a kind stays its
+stable id (``merge-failed``), the name to filter on, as a rule id does.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import io
 from datetime import datetime
 from itertools import groupby
 
+from avlogparse.i18n import text
 from avlogparse.models.findings import VmRef
 from avlogparse.models.timeline import Timeline, TimelineEntry
 from avlogparse.render.csv_findings import neutralise
@@ -16,19 +21,23 @@ CSV_COLUMNS = ("time", "host_time", "vm_name", "vm_id", "host", "kind", "severit
                "path", "line", "finding_id")  # fmt: skip
 
 
-def render_timeline_text(timeline: Timeline, *, job_wide: str = "(job or host)") -> str:
-    """Per VM, in time order: host time, what happened, where it is written.
+def render_timeline_text(timeline: Timeline, *, lang: str = "en") -> str:
+    """Per VM, in time order: host time, what happened, where it is written; in ``lang``
+    (the labels as they are: see :func:`~avlogparse.i18n.localize_report`).
 
     >>> print(render_timeline_text(Timeline()), end="")
     (no timeline entries)
+    >>> print(render_timeline_text(Timeline(), lang="ja"), end="")
+    (タイムラインの項目はありません)
     """
     if not timeline:
-        return "(no timeline entries)\n"
+        return text("timeline.text.empty", lang) + "\n"
     out: list[str] = []
     for label, entries in groupby(sorted(timeline, key=_lane), key=_vm_label):
-        out.append(escape(label if label else job_wide))
+        out.append(escape(label) if label else text("timeline.text.job-wide", lang))
         for entry in entries:
-            mark = f" [{entry.severity.value}]" if entry.severity else ""
+            severity = text(f"severity.{entry.severity.value}", lang) if entry.severity else ""
+            mark = f" [{severity}]" if severity else ""
             out.append(
                 f"  {entry.host_time:%Y-%m-%d %H:%M:%S %z}  {entry.kind:<17} "
                 f"{escape(entry.label)}{mark}  ({escape(entry.path)}:{entry.line})"

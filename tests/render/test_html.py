@@ -8,6 +8,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 import avlogparse
 from avlogparse.errors import ConfigError
+from avlogparse.i18n import localize_report
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.report import InputFile, Report
 from avlogparse.models.timeline import Timeline, TimelineEntry
@@ -176,6 +178,88 @@ def test_language(report: Report, page: str) -> None:
     japanese = render_html(report, lang="ja")
     assert '<html lang="ja">' in japanese
     assert "<h3>マージの失敗により孤立したチェックポイント" in japanese
+    # a report analysed in Japanese gives the same page, and can be shown in English again
+    japanese_report = localize_report(report, "ja")
+    assert render_html(japanese_report) == japanese
+    assert render_html(japanese_report, lang="en") == page
+
+
+ENGLISH_WORDS = (
+    "Avamar Hyper-V backup diagnosis", "Timeline (host time)", "Findings (10)", "Backup runs",
+    "Inputs", "Unparsed line shapes", "Rules", "Diagnostics", "Evidence", "What to do",
+    "References", "Input", "Host clock", "complete", "every input read whole", "where",
+    "proves", "severity", "first seen", "path", "status", "looks for", "why skipped",
+    "Every line was understood.", "No diagnostics.", "Per-VM timeline (host time)",
+    "job / host", "backup start", "merge failed", "finding",
+)  # fmt: skip
+
+
+def _has_japanese(value: str) -> bool:
+    return any(unicodedata.name(c, "").startswith(("HIRAGANA", "KATAKANA", "CJK")) for c in value)
+
+
+def test_japanese_page_has_every_word_of_its_own_in_japanese(report: Report) -> None:
+    page = render_html(report, lang="ja")
+    headings = re.findall(r"<h2>(.*?)</h2>", page)
+    assert headings == [
+        "タイムライン (ホスト時刻)", "検出結果 (10 件)", "バックアップ実行", "入力ファイル",
+        "解析できなかった行の形式", "ルール", "診断メッセージ",
+    ]  # fmt: skip
+    assert "<h1>Avamar Hyper-V バックアップ診断レポート</h1>" in page
+    for heading in ("証拠 (根拠となるログ行)", "対処方法", "参考情報"):
+        assert f"<h4>{heading}</h4>" in page
+    # every heading, column header, card, empty-state text, fold and legend of the page
+    own_words = re.findall(
+        r"<h[1-4]>(.*?)</h[1-4]>|<th>(.*?)</th>|<div class=\"k\">(.*?)</div>"
+        r"|<p class=\"[\w-]*empty\">(.*?)</p>|<summary>(.*?)</summary>"
+        r"|<text x=\"[\d.]+\" y=\"[\d.]+\">(.*?)</text>",
+        page,
+    )
+    words = {word for match in own_words for word in match if word and word != "#"}
+    assert len(words) > 40 and [w for w in words if not _has_japanese(w)] == []
+    for english in ENGLISH_WORDS:
+        for tag in (f">{english}<", f">{english} (", f'"{english}"'):
+            assert tag not in page, tag
+    assert "重大 1 件" in page and "エラー 9 件" in page and "失敗 1 回、成功 2 回" in page
+    assert "UTC+09:00 (推定)" in page and "と推定: このオフセットでは" in page
+    assert "<title>仮想マシンごとのタイムライン (ホスト時刻)</title>" in page
+    assert ">ジョブ / ホスト<title>" in page and page.count("+23 時間") == 2
+    assert "バックアップ実行 3 の終了: 失敗" in page  # a timeline label, in a tooltip
+
+
+def test_japanese_skip_reasons_and_empty_states(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE / "avhypervvss.log", tmp_path)
+    report = avlogparse.analyze(tmp_path)
+    page = render_html(report.model_copy(update={"diagnostics": []}), lang="ja")
+    assert "<td>スキップ</td>" in page and "<td>実行済み</td>" in page
+    assert "バンドルに必要な入力「winclustersvc」がありません" in page
+    assert "the bundle has no" not in page
+    assert "診断メッセージはありません。" in page
+    empty = render_html(report.model_copy(update={"timeline": Timeline()}), lang="ja")
+    assert "タイムラインに配置できるログの記録がありません。" in empty
+
+
+def test_japanese_page_around_findings_the_catalog_cannot_translate(edge_report: Report) -> None:
+    # hand-made findings without a message id keep their English texts, not the page's words
+    page = render_html(edge_report, lang="ja")
+    assert page.count("<h4>証拠 (根拠となるログ行)</h4>") == 2 and "<h4>Evidence</h4>" not in page
+    assert "A check the catalog does not know" in page and "<td>クリーンアップ</td>" in page
+    assert "<td>拒否</td>" in page and '<span class="bad">いいえ</span>' in page
+
+
+def test_japanese_notebook_views(report: Report) -> None:
+    japanese = localize_report(report, "ja")
+    view = japanese._repr_html_()
+    assert view.startswith('<div class="avl" lang="ja"><style>')
+    assert "<h3>avlogparse レポート: " in view and "<h4>検出結果</h4>" in view
+    assert "<th>パス</th>" in view and "<th>重大度</th>" in view and "<h4>Findings</h4>" not in view
+    finding_view = japanese.findings[0]._repr_html_()
+    assert (
+        "<h4>証拠 (根拠となるログ行)</h4>" in finding_view and "<th>示す内容</th>" in finding_view
+    )
+    assert '<span class="badge sev-critical">重大</span>' in finding_view
+    # an English finding in the same notebook stays English
+    assert "<h4>Evidence</h4>" in report.findings[0]._repr_html_()
 
 
 def test_html_needs_neither_pandas_nor_matplotlib() -> None:
