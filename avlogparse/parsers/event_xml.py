@@ -58,7 +58,7 @@ from __future__ import annotations
 import codecs
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO, Literal, NoReturn, TypeVar
 from xml.parsers import expat
@@ -349,19 +349,26 @@ def _parse(
         elif depth > max_depth:
             halt("depth")
 
-    def end_event_data(name: str) -> None:
-        nonlocal depth, data_key
-        if depth == sec_depth:
-            back_to_event()
-        elif data_key is not None and depth == sec_depth + 1:
-            if texts:
-                value = "".join(texts)
-                del texts[:]
-                data[data_key] = "" if value.isspace() else value
-            else:
-                data[data_key] = ""
-            data_key = None
-        depth -= 1
+    def end_data(value_depth: int) -> Callable[[str], None]:
+        """The end handler of EventData (values one level below it) or UserData (two)."""
+
+        def end(name: str) -> None:
+            nonlocal depth, data_key
+            if depth == sec_depth:
+                back_to_event()
+            elif data_key is not None and depth == sec_depth + value_depth:
+                if texts:
+                    value = "".join(texts)
+                    del texts[:]
+                    data[data_key] = "" if value.isspace() else value
+                else:
+                    data[data_key] = ""
+                data_key = None
+            depth -= 1
+
+        return end
+
+    end_event_data = end_data(1)
 
     def start_user_data(name: str, attrs: _Attrs) -> None:
         nonlocal depth, data_key
@@ -376,19 +383,7 @@ def _parse(
         elif depth > max_depth:
             halt("depth")
 
-    def end_user_data(name: str) -> None:
-        nonlocal depth, data_key
-        if depth == sec_depth:
-            back_to_event()
-        elif data_key is not None and depth == sec_depth + 2:
-            if texts:
-                value = "".join(texts)
-                del texts[:]
-                data[data_key] = "" if value.isspace() else value
-            else:
-                data[data_key] = ""
-            data_key = None
-        depth -= 1
+    end_user_data = end_data(2)
 
     def start_rendering(name: str, attrs: _Attrs) -> None:
         nonlocal depth
