@@ -141,3 +141,22 @@ def test_member_read_only_in_part_makes_the_report_incomplete(tmp_path: Path) ->
     [read] = [i for i in report.inputs if i.kind == "avhypervvss"]
     assert not read.complete and (read.reason or "").startswith("partial")
     assert not report.complete
+
+
+def test_evidence_is_capped_per_finding(tmp_path: Path) -> None:
+    """Thousands of 19100 events after one cleanup: one finding, 200 evidence records."""
+    from avlogparse.rules.base import MAX_EVIDENCE
+
+    sample = Path(__file__).parent.parent / "samples" / "kb-orphaned-checkpoint"
+    for name in ("avhypervvss.log", "winclustersvc.log"):
+        (tmp_path / name).write_bytes((sample / name).read_bytes())
+    events = (sample / "Microsoft-Windows-Hyper-V-VMMS-Admin.xml").read_text(encoding="utf-8")
+    lines = events.splitlines(keepends=True)
+    merge_failed = [line for line in lines if "<EventID>19100</EventID>" in line][0]
+    closing = lines.index(next(line for line in lines if "</Events>" in line))
+    lines[closing:closing] = [merge_failed] * 500
+    (tmp_path / "vmms.xml").write_text("".join(lines), encoding="utf-8")
+    report = avlogparse.analyze(tmp_path)
+    capped = [f for f in report.findings if f.data.get("evidence_total")]
+    assert capped and all(len(f.evidence) == MAX_EVIDENCE for f in capped)
+    assert all(f.data["evidence_total"] > MAX_EVIDENCE for f in capped)

@@ -22,6 +22,11 @@ from avlogparse.models.severity import Severity
 from avlogparse.sniff import Kind
 
 
+MAX_EVIDENCE = 200
+"""Evidence records kept per finding; ``data["evidence_total"]`` tells when more existed
+(a log with thousands of identical failures must not make a report of millions of lines)."""
+
+
 class Rule:
     """Base class; subclasses set the class variables and implement :meth:`evaluate`."""
 
@@ -72,6 +77,10 @@ class Rule:
         """
         items = list(evidence)
         times = [facts.clock.host_time(e.timestamp) for e in items]
+        data = dict(data or {})
+        if len(items) > MAX_EVIDENCE:  # times above still span all of it
+            data["evidence_total"] = len(items)
+            items = items[:MAX_EVIDENCE]
         steps = list(self.remediation_ids if remediation_ids is None else remediation_ids)
         links = list(missing_link_ids)
         return Finding(
@@ -92,7 +101,7 @@ class Rule:
             explained_by=list(explained_by),
             missing_links=[text(link) for link in links],
             missing_link_ids=links,
-            data=data or {},
+            data=data,
         )
 
 
