@@ -21,7 +21,6 @@ from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.severity import Severity
 from avlogparse.sniff import Kind
 
-
 MAX_EVIDENCE = 200
 """Evidence records kept per finding; ``data["evidence_total"]`` tells when more existed
 (a log with thousands of identical failures must not make a report of millions of lines)."""
