@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from itertools import islice
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 from avlogparse.catalog import (
     CHECKPOINT_FAILED_EVENT,
@@ -177,6 +177,39 @@ class Cleanup:
         return short_host(self.cleanup.wmi_host or self.cleanup.group_host)
 
 
+class MergeProgress(NamedTuple):
+    """A merge started / interrupted / completed event (19070, 19090, 19080), kept small.
+
+    Busy hosts write these for every checkpoint of every VM; the rules only need when, on
+    which host and for which VM, so a validated EventRecord (several KB) is not kept.
+    """
+
+    path: str
+    line: int
+    event_id: int | None
+    timestamp: datetime | None
+    computer: str | None
+    vm_name: str | None
+    vm_id: str | None
+    hresult_hex: str | None = None
+
+
+MERGE_PROGRESS_EVENTS = frozenset({19070, 19090, MERGE_COMPLETED_EVENT})
+
+
+def _compact(event: EventRecord) -> MergeProgress:
+    return MergeProgress(
+        path=event.path,
+        line=event.line,
+        event_id=event.event_id,
+        timestamp=event.timestamp,
+        computer=event.computer,
+        vm_name=event.vm_name,
+        vm_id=event.vm_id,
+        hresult_hex=event.hresult_hex,
+    )
+
+
 class Collector:
     """Keeps what the rules need from a stream of records, nothing more."""
 
@@ -187,9 +220,14 @@ class Collector:
         self.cleanups: list[Cleanup] = []
         self.destroy_failures: list[ClusterLogRecord] = []
         self.events: list[EventRecord] = []
+        self.merge_progress: list[MergeProgress] = []
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
         self._run: BackupRun | None = None
         self._pending_cleanup: Cleanup | None = None
+
+    def all_events(self) -> list[EventRecord | MergeProgress]:
+        """The kept Hyper-V events, full and compact."""
+        return [*self.events, *self.merge_progress]
 
     def add_file(self, kind: Kind, records: Iterable[Record]) -> None:
         """Consume one file's records (a generator: nothing is kept that is not needed)."""
@@ -280,7 +318,10 @@ class Collector:
                 and record.provider is not None
                 and "hyper-v" in record.provider.lower()
             ):
-                self.events.append(record)
+                if record.event_id in MERGE_PROGRESS_EVENTS:
+                    self.merge_progress.append(_compact(record))
+                else:
+                    self.events.append(record)
 
 
 # --- VM identity --------------------------------------------------------------------------
@@ -326,7 +367,7 @@ def plugin_vm(record: PluginLogRecord) -> tuple[str | None, str | None]:
     return record.vm_name, record.vm_id if record.vm_id_valid else None
 
 
-def event_vm(record: EventRecord) -> tuple[str | None, str | None]:
+def event_vm(record: EventRecord | MergeProgress) -> tuple[str | None, str | None]:
     return record.vm_name, record.vm_id
 
 
@@ -410,8 +451,9 @@ class OrphanChain:
 class Facts:
     """Everything the rules (and the report's timeline) may look at.
 
-    ``events`` are the catalogued Hyper-V events the collector kept, in input order;
-    ``registry`` resolves any VM mention to its canonical reference.
+    ``events`` are the catalogued Hyper-V events the collector kept, in input order, and
+    ``merge_progress`` the merge start/completion events in compact form; ``registry``
+    resolves any VM mention to its canonical reference.
     """
 
     kinds: set[Kind]
@@ -424,6 +466,7 @@ class Facts:
     merge_failures: list[MergeFailure]
     chains: list[OrphanChain]
     events: list[EventRecord]
+    merge_progress: list[MergeProgress]
     registry: VmRegistry
     failures_by_run: dict[int, list[CheckpointFailure]] = field(default_factory=dict)
     _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
@@ -459,7 +502,7 @@ def build_facts(collector: Collector, clock: HostClock | None, windows: Windows)
             registry.learn(*plugin_vm(record))
         for name, vm_id in run.mentioned_vms:
             registry.learn(name, vm_id)
-    for event in collector.events:
+    for event in collector.all_events():
         registry.learn(*event_vm(event))
     if clock is None:
         clock = infer_clock(collector, windows)
@@ -497,6 +540,7 @@ def build_facts(collector: Collector, clock: HostClock | None, windows: Windows)
         merge_failures=merges,
         chains=chains,
         events=collector.events,
+        merge_progress=collector.merge_progress,
         registry=registry,
     )
 
@@ -511,7 +555,7 @@ def link_orphan_chains(
 ) -> list[OrphanChain]:
     """Cleanup success → merge failure of a VM soon *after* it on the same host → later 43426."""
     completed: dict[str, list[tuple[datetime, None]]] = defaultdict(list)
-    for event in collector.events:
+    for event in collector.merge_progress:
         if event.event_id == MERGE_COMPLETED_EVENT and event.timestamp is not None:
             completed[vm_key(registry.resolve(*event_vm(event)))].append((event.timestamp, None))
     completions = {key: TimeIndex(items) for key, items in completed.items()}
@@ -583,7 +627,7 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
     best wins, ties going to the smallest total lag.
     """
     anchors: list[tuple[datetime, list[datetime], timedelta, timedelta]] = []
-    merge_times = _naive_sorted(e for e in collector.events if e.event_id in _MERGE_EVENTS)
+    merge_times = _naive_sorted(e for e in collector.all_events() if e.event_id in _MERGE_EVENTS)
     checkpoint_times = _naive_sorted(
         e for e in collector.events if e.event_id == CHECKPOINT_FAILED_EVENT
     )
@@ -646,7 +690,7 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
     )
 
 
-def _naive_sorted(events: Iterable[EventRecord]) -> list[datetime]:
+def _naive_sorted(events: Iterable[EventRecord | MergeProgress]) -> list[datetime]:
     """Event times as sorted naive UTC, for bisecting."""
     return sorted(e.timestamp.replace(tzinfo=None) for e in events if e.timestamp is not None)
 

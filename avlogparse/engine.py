@@ -29,6 +29,7 @@ from avlogparse.correlate import (
     Collector,
     Facts,
     HostClock,
+    MergeProgress,
     Windows,
     build_facts,
     event_vm,
@@ -39,7 +40,7 @@ from avlogparse.i18n import check_language, localize_report, text
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
 from avlogparse.models.findings import Finding, VmRef
-from avlogparse.models.records import Record
+from avlogparse.models.records import EventRecord, Record
 from avlogparse.models.report import (
     BackupRunSummary,
     InputFile,
@@ -318,7 +319,7 @@ def _timeline(
 
     def add(
         kind: TimelineKind,
-        record: Record,
+        record: Record | MergeProgress,
         label: tuple[str, dict[str, Any]],
         moment: datetime | None = None,
         **fields: Any,
@@ -373,7 +374,8 @@ def _timeline(
             host=cleanup.host,
             severity=Severity.ERROR if result == "failure" else None,
         )
-    for event in facts.events:
+    shown: list[EventRecord | MergeProgress] = [*facts.events, *facts.merge_progress]
+    for event in shown:
         known = _EVENT_KINDS.get(event.event_id or 0)
         if known is not None:
             kind, severity = known

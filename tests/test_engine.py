@@ -152,7 +152,7 @@ def test_evidence_is_capped_per_finding(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes((sample / name).read_bytes())
     events = (sample / "Microsoft-Windows-Hyper-V-VMMS-Admin.xml").read_text(encoding="utf-8")
     lines = events.splitlines(keepends=True)
-    merge_failed = [line for line in lines if "<EventID>19100</EventID>" in line][0]
+    merge_failed = next(line for line in lines if "<EventID>19100</EventID>" in line)
     closing = lines.index(next(line for line in lines if "</Events>" in line))
     lines[closing:closing] = [merge_failed] * 500
     (tmp_path / "vmms.xml").write_text("".join(lines), encoding="utf-8")
