@@ -9,6 +9,7 @@ aligns host-local time with UTC and links the orphaned-checkpoint chains. Rules 
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -197,15 +198,20 @@ class MergeProgress(NamedTuple):
 MERGE_PROGRESS_EVENTS = frozenset({19070, 19090, MERGE_COMPLETED_EVENT})
 
 
+def _shared(name: str | None) -> str | None:
+    """One copy of each host and VM name, however many events repeat it."""
+    return None if name is None else sys.intern(name)
+
+
 def _compact(event: EventRecord) -> MergeProgress:
     return MergeProgress(
         path=event.path,
         line=event.line,
         event_id=event.event_id,
         timestamp=event.timestamp,
-        computer=event.computer,
-        vm_name=event.vm_name,
-        vm_id=event.vm_id,
+        computer=_shared(event.computer),
+        vm_name=_shared(event.vm_name),
+        vm_id=_shared(event.vm_id),
         hresult_hex=event.hresult_hex,
     )
 

@@ -315,7 +315,7 @@ def _timeline(
     dropped, findings never.
     """
     clock = facts.clock
-    entries: list[TimelineEntry] = []
+    moments: list[_Moment] = []
 
     def add(
         kind: TimelineKind,
@@ -324,25 +324,12 @@ def _timeline(
         moment: datetime | None = None,
         **fields: Any,
     ) -> None:
-        """An entry at ``moment`` (default: the record's time) pointing at ``record``;
+        """A moment at ``moment`` (default: the record's time) pointing at ``record``;
         ``label`` is a catalog message id and its arguments."""
         moment = moment or record.timestamp
         utc, host_time = clock.utc(moment), clock.host_time(moment)
-        label_id, label_args = label
         if utc is not None and host_time is not None:
-            entries.append(
-                TimelineEntry(
-                    time=utc,
-                    host_time=host_time,
-                    kind=kind,
-                    label=text(label_id, **label_args),
-                    label_id=label_id,
-                    label_args=label_args,
-                    path=record.path,
-                    line=record.line,
-                    **fields,
-                )
-            )
+            moments.append((utc, record.path, record.line, kind, host_time, label, fields))
 
     for run in facts.runs:
         number = run.index + 1
@@ -392,8 +379,32 @@ def _timeline(
                 host=short_host(event.computer),
                 severity=severity,
             )
-    entries.sort(key=lambda e: (e.time, e.path, e.line))
-    return Timeline(_bounded(entries, _finding_entries(findings, clock), limits, diagnostics))
+    moments.sort(key=lambda m: (m[0], m[1], m[2]))
+    kept = _bounded(moments, _finding_entries(findings, clock), limits, diagnostics)
+    return Timeline(sorted(kept, key=lambda e: (e.time, e.kind == "finding", e.path, e.line)))
+
+
+_Moment = tuple[
+    datetime, str, int, TimelineKind, datetime, tuple[str, dict[str, Any]], dict[str, Any]
+]
+"""A timeline moment before it becomes a :class:`TimelineEntry`: (UTC, path, line, kind,
+host time, label, other fields). Busy hosts have far more moments than the timeline keeps,
+so only the kept ones are built as models."""
+
+
+def _entry(moment: _Moment) -> TimelineEntry:
+    utc, path, line, kind, host_time, (label_id, label_args), fields = moment
+    return TimelineEntry(
+        time=utc,
+        host_time=host_time,
+        kind=kind,
+        label=text(label_id, **label_args),
+        label_id=label_id,
+        label_args=label_args,
+        path=path,
+        line=line,
+        **fields,
+    )
 
 
 def _finding_entries(findings: list[Finding], clock: HostClock) -> list[TimelineEntry]:
@@ -421,12 +432,12 @@ def _finding_entries(findings: list[Finding], clock: HostClock) -> list[Timeline
 
 
 def _bounded(
-    moments: list[TimelineEntry],
+    moments: list[_Moment],
     findings: list[TimelineEntry],
     limits: Limits,
     diagnostics: list[Diagnostic],
 ) -> list[TimelineEntry]:
-    """All findings plus the latest moments that fit the limit, merged in time order."""
+    """All findings plus the latest moments (in time order) that fit the limit."""
     room = max(limits.max_timeline_entries - len(findings), 0)
     if len(moments) > room:
         diagnostics.append(
@@ -439,9 +450,7 @@ def _bounded(
             )
         )
         moments = moments[len(moments) - room :]
-    return sorted(
-        [*moments, *findings], key=lambda e: (e.time, e.kind == "finding", e.path, e.line)
-    )
+    return [*map(_entry, moments), *findings]
 
 
 def _stats(report: Report, elapsed: float) -> ReportStats:
