@@ -131,9 +131,8 @@ class BackupRun:
     started: datetime | None = None
     ended: datetime | None = None
     records: list[PluginLogRecord] = field(default_factory=list)
-    mentioned_vms: dict[tuple[str | None, str | None], PluginLogRecord | LogLine] = field(
-        default_factory=dict
-    )
+    mentioned_vms: dict[tuple[str | None, str | None], None] = field(default_factory=dict)
+    """(name, GUID) of every VM the run's lines mention, in order (a dict as ordered set)."""
 
     @property
     def failures(self) -> list[PluginLogRecord]:
@@ -293,7 +292,7 @@ class Collector:
             if isinstance(record, PluginLogRecord):
                 run.records.append(record)
                 if record.vm_name is not None or record.vm_id is not None:
-                    run.mentioned_vms.setdefault(plugin_vm(record), record)
+                    run.mentioned_vms[plugin_vm(record)] = None
             elif "Virtual machine '" in record.message:
                 found = split_vm_reference(record.message, ">'")
                 if found.get("vm_name") is not None:
@@ -301,7 +300,7 @@ class Collector:
                         found["vm_name"],
                         found.get("vm_id") if found.get("vm_id_valid") else None,
                     )
-                    run.mentioned_vms.setdefault(key, record)
+                    run.mentioned_vms[key] = None
 
     def _add_cluster(self, records: Iterable[Record]) -> None:
         for record in records:

@@ -7,6 +7,7 @@ says so; a rule that fails is a diagnostic, never a crash.
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 import time
@@ -315,7 +316,8 @@ def _timeline(
     dropped, findings never.
     """
     clock = facts.clock
-    moments: list[_Moment] = []
+    finding_entries = _finding_entries(findings, clock)
+    moments = _LatestMoments(max(limits.max_timeline_entries - len(finding_entries), 0))
 
     def add(
         kind: TimelineKind,
@@ -329,7 +331,7 @@ def _timeline(
         moment = moment or record.timestamp
         utc, host_time = clock.utc(moment), clock.host_time(moment)
         if utc is not None and host_time is not None:
-            moments.append((utc, record.path, record.line, kind, host_time, label, fields))
+            moments.add((utc, record.path, record.line, kind, host_time, label, fields))
 
     for run in facts.runs:
         number = run.index + 1
@@ -379,8 +381,17 @@ def _timeline(
                 host=short_host(event.computer),
                 severity=severity,
             )
-    moments.sort(key=lambda m: (m[0], m[1], m[2]))
-    kept = _bounded(moments, _finding_entries(findings, clock), limits, diagnostics)
+    if moments.left_out:
+        diagnostics.append(
+            Diagnostic(
+                severity=DiagnosticSeverity.WARNING,
+                code="limit-exceeded",
+                message=f"timeline shortened: the earliest {moments.left_out} of "
+                f"{moments.seen} moments were left out",
+                limit="max_timeline_entries",
+            )
+        )
+    kept = [*map(_entry, moments.in_order()), *finding_entries]
     return Timeline(sorted(kept, key=lambda e: (e.time, e.kind == "finding", e.path, e.line)))
 
 
@@ -390,6 +401,30 @@ _Moment = tuple[
 """A timeline moment before it becomes a :class:`TimelineEntry`: (UTC, path, line, kind,
 host time, label, other fields). Busy hosts have far more moments than the timeline keeps,
 so only the kept ones are built as models."""
+
+
+class _LatestMoments:
+    """The latest ``room`` moments seen (a heap: memory stays at ``room`` whatever comes)."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+        self.seen = 0
+        self._heap: list[tuple[datetime, str, int, int, _Moment]] = []
+
+    def add(self, moment: _Moment) -> None:
+        self.seen += 1
+        item = (moment[0], moment[1], moment[2], self.seen, moment)
+        if len(self._heap) < self.room:
+            heapq.heappush(self._heap, item)
+        elif self._heap and item > self._heap[0]:
+            heapq.heapreplace(self._heap, item)
+
+    @property
+    def left_out(self) -> int:
+        return self.seen - len(self._heap)
+
+    def in_order(self) -> list[_Moment]:
+        return [item[-1] for item in sorted(self._heap)]
 
 
 def _entry(moment: _Moment) -> TimelineEntry:
@@ -429,28 +464,6 @@ def _finding_entries(findings: list[Finding], clock: HostClock) -> list[Timeline
             )
         )
     return entries
-
-
-def _bounded(
-    moments: list[_Moment],
-    findings: list[TimelineEntry],
-    limits: Limits,
-    diagnostics: list[Diagnostic],
-) -> list[TimelineEntry]:
-    """All findings plus the latest moments (in time order) that fit the limit."""
-    room = max(limits.max_timeline_entries - len(findings), 0)
-    if len(moments) > room:
-        diagnostics.append(
-            Diagnostic(
-                severity=DiagnosticSeverity.WARNING,
-                code="limit-exceeded",
-                message=f"timeline shortened: the earliest {len(moments) - room} of "
-                f"{len(moments)} moments were left out",
-                limit="max_timeline_entries",
-            )
-        )
-        moments = moments[len(moments) - room :]
-    return [*map(_entry, moments), *findings]
 
 
 def _stats(report: Report, elapsed: float) -> ReportStats:
