@@ -595,8 +595,16 @@ class Bundle:
     def _close_container(
         self, index: int, source: _Source, failure: _Failure | None, anything_read: bool
     ) -> None:
-        """Refused when it failed before anything inside was met, else partial."""
+        """Refused when it failed before anything inside was met, else partial; an archive
+        with no files in it says so (a NUL-filled ``.gz`` reads as an empty tar)."""
         if failure is None:
+            if index == len(self.inventory) - 1:
+                self._diagnose(
+                    "archive-empty",
+                    source.display,
+                    "the archive holds no files",
+                    severity=DiagnosticSeverity.INFO,
+                )
             return
         update: dict[str, str]
         if anything_read:
@@ -661,8 +669,8 @@ class Bundle:
         message: str,
         limit: str | None = None,
         detail: str | None = None,
+        severity: DiagnosticSeverity = DiagnosticSeverity.WARNING,
     ) -> None:
-        severity = DiagnosticSeverity.WARNING
         if code == "internal-error":
             severity = DiagnosticSeverity.ERROR
         self.diagnostics.append(

@@ -138,14 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AvlogparseError as error:
         if args.debug:
             traceback.print_exc()
-        print(f"avlogparse: {error}", file=sys.stderr)
+        print(f"avlogparse: {escape(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:  # the CLI never shows a traceback without --debug
         if args.debug:
             traceback.print_exc()
-        print(f"avlogparse: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"avlogparse: internal error: {type(error).__name__}: {escape(str(error))}",
+              file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -185,10 +185,7 @@ def analyze(
             )
     diagnostics[:0] = bundle.diagnostics
     if not read_paths:
-        raise NotABundleError(
-            f"{bundle.root}: no Avamar plug-in log, winclustersvc.log or event XML found"
-            f" ({len(inputs)} file(s) looked at)"
-        )
+        raise NotABundleError(_nothing_analysable(str(bundle.root), inputs, diagnostics))
 
     facts = build_facts(collector, clock, windows)
     findings, rule_runs = _run_rules(facts, ALL_RULES if rules is None else rules, diagnostics)
@@ -206,6 +203,21 @@ def analyze(
     )
     report.stats = _stats(report, time.perf_counter() - started)
     return report if lang == "en" else localize_report(report, lang)
+
+
+def _nothing_analysable(
+    root: str, inputs: list[InputFile], diagnostics: list[Diagnostic], shown: int = 3
+) -> str:
+    """One line that says why: what was refused or broken, and what was not recognised."""
+    reasons = [f"{d.path}: {d.code}: {d.message}" for d in diagnostics if d.path is not None]
+    reasons += [f"{i.path}: not a log avlogparse reads" for i in inputs if i.status == "unknown"]
+    why = "; ".join(reasons[:shown])
+    if len(reasons) > shown:
+        why += f"; … {len(reasons) - shown} more"
+    return (
+        f"{root}: no Avamar plug-in log, winclustersvc.log or event XML found"
+        f" ({len(inputs)} file(s) looked at{'; ' + why if why else ''})"
+    )
 
 
 def _input_file(stats: ParseStats, size: int | None) -> InputFile:

@@ -17,6 +17,7 @@ XXE at the parser, entity declarations inside an event, ``max_event_bytes`` and
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -28,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness import SAMPLE, TIMEOUT_SECONDS, CliRunner, Run, cli_command
+from harness import SAMPLE, TIMEOUT_SECONDS, CliRunner, Run, cli_command, run_capped
 
 from avlogparse.limits import Limits
 
@@ -308,3 +309,50 @@ def test_the_audit_hook_does_see_a_file_outside_the_bundle(tmp_path: Path, bundl
     subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
     offences = json.loads(offences_file.read_text())
     assert any(str(elsewhere) in offence for offence in offences), offences
+
+
+# --- nothing analysable: the one-line error says why -----------------------------------------
+
+
+def _nothing_analysable(bundle: Path) -> str:
+    done = run_capped([*cli_command(bundle, (), None)])
+    assert done.returncode == 2 and not done.stdout and "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    return line
+
+
+def test_a_truncated_tgz_alone_names_the_broken_archive(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.tgz"
+    with tarfile.open(whole, "w:gz") as archive:
+        for path in sorted(SAMPLE.iterdir()):
+            archive.add(path, arcname=f"bundle/{path.name}")
+    cut = tmp_path / "cut.tgz"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    line = _nothing_analysable(cut)
+    assert "cut.tgz: archive-corrupt:" in line and "end-of-stream" in line
+
+
+def test_a_nul_filled_gz_is_an_empty_archive_and_says_so(tmp_path: Path) -> None:
+    nuls = tmp_path / "avhypervvss.log.gz"
+    nuls.write_bytes(gzip.compress(bytes(4 << 20)))
+    assert "avhypervvss.log.gz: archive-empty: the archive holds no files" in _nothing_analysable(
+        nuls
+    )
+
+
+def test_member_names_in_the_error_line_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    archive = tmp_path / "escape.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("../\x1b]0;owned\x07\x1b[2J.log", b"x")
+    line = _nothing_analysable(archive)
+    assert "path-traversal" in line and "\x1b" not in line and "\\x1b" in line
+
+
+def test_an_empty_archive_beside_the_sample_is_a_diagnostic_not_a_silence(
+    bundle: Path, avlogparse_cli: CliRunner, sample_findings: set[tuple[str, str | None]]
+) -> None:
+    zipfile.ZipFile(bundle / "empty.zip", "w").close()
+    run = avlogparse_cli(bundle)
+    [empty] = run.diagnostics("archive-empty")
+    assert empty["path"] == "empty.zip" and empty["severity"] == "info"
+    assert run.code == 0 and sample_findings <= run.findings()
