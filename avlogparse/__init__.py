@@ -23,6 +23,7 @@ from avlogparse.models.diagnostics import Diagnostic, ParseStats
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.records import (
     ClusterLogRecord,
+    EventLine,
     EventRecord,
     LogLine,
     PluginLogRecord,
@@ -49,6 +50,7 @@ __all__ = [
     "ClusterLogRecord",
     "ConfigError",
     "Diagnostic",
+    "EventLine",
     "EventRecord",
     "Evidence",
     "Finding",

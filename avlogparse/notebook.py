@@ -31,7 +31,7 @@ from avlogparse.bundle import open_bundle
 from avlogparse.i18n import localize_findings
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.findings import Finding
-from avlogparse.models.records import EventRecord, Record, Unparsed
+from avlogparse.models.records import EventLine, EventRecord, Record, Unparsed
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import TimelineEntry
 from avlogparse.parsers import parse_stream
@@ -215,7 +215,7 @@ def _records(
 
 def _append_record(columns: dict[str, list[Any]], record: Record, zone: tzinfo) -> None:
     """Add one record's values to the column lists (no per-row dict, no pydantic dump)."""
-    if isinstance(record, EventRecord):
+    if isinstance(record, (EventRecord, EventLine)):
         level, code, message = record.level_name, None, record.message
     elif isinstance(record, Unparsed):
         level, code, message = None, None, record.reason

@@ -372,7 +372,11 @@ def test_empty_archives(tmp_path: Path) -> None:
     write(tmp_path / "e.tar.gz", tar_bytes({}, "w:gz"))
     write(tmp_path / "e.tar", tar_bytes({}, "w"))  # no ustar magic in an empty tar: a file
     members, bundle = read_all(tmp_path)
-    assert members == {} and not bundle.diagnostics
+    assert members == {}
+    assert [(d.path, d.code, d.severity.value) for d in bundle.diagnostics] == [
+        ("e.tar.gz", "archive-empty", "info"),  # said, so an empty archive is not a silence
+        ("e.zip", "archive-empty", "info"),
+    ]
     assert [(s.path, s.kind, s.status) for s in bundle.inventory] == [
         ("e.tar", "unknown", "unknown"),
         ("e.tar.gz", "tar.gz", "read"),

@@ -6,17 +6,19 @@ Every record carries ``source`` (the log kind), ``path`` (member path inside the
 ``host-local`` (naive, the plugin logs state no zone), ``host-local-inherited`` (naive, taken
 from the previous timestamped line because this line had none) or ``none``.
 
-Ordinary plugin-log lines are yielded as :class:`LogLine`, a light record that converts to
-the validated model on access (``to_model()``): a pydantic model per line would cost 7x the
-raw read (``shared/perf-notes.md``). Lines whose code is catalogued, cleanup lines and events
-are validated models straight away.
+Ordinary plugin-log lines are yielded as :class:`LogLine`, and events no rule reads as
+:class:`EventLine`: light records that convert to the validated model on access
+(``to_model()``), because a pydantic model per line would cost 7x the raw read
+(``shared/perf-notes.md``). Lines whose code is catalogued, cleanup lines and the catalogued
+Hyper-V events are validated models straight away.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -207,5 +209,93 @@ class LogLine(NamedTuple):
         return self.to_model().model_dump(mode=mode)
 
 
-Record = PluginLogRecord | ClusterLogRecord | EventRecord | Unparsed | LogLine
+class EventLine:
+    """Light record of an event no rule reads (most of an export: starts, stops, migrations).
+
+    ``path``, ``line``, ``raw``, ``provider``, ``event_id`` and ``timestamp`` are set when it
+    is parsed (the parser checks the last two then); every other :class:`EventRecord`
+    attribute reads through to the validated model, built once on first access by
+    :meth:`to_model`. The parser yields a validated :class:`EventRecord` straight away for the
+    catalogued Hyper-V events (``catalog.HYPERV_EVENTS``).
+    """
+
+    __slots__ = ("path", "line", "raw", "provider", "event_id", "timestamp", "_build", "_model")
+    source: ClassVar[Source] = Source.EVENT_XML
+
+    if TYPE_CHECKING:  # read through to the model by __getattr__
+        provider_guid: str | None
+        event_source_name: str | None
+        qualifiers: int | None
+        version: int | None
+        level: int | None
+        level_name: str | None
+        task: int | None
+        opcode: int | None
+        keywords: str | None
+        event_record_id: int | None
+        activity_id: str | None
+        related_activity_id: str | None
+        process_id: int | None
+        thread_id: int | None
+        channel: str | None
+        computer: str | None
+        user_sid: str | None
+        data: dict[str, str]
+        data_kind: Literal["EventData", "UserData"] | None
+        message: str | None
+        rendering_level: str | None
+        rendering_task: str | None
+        rendering_culture: str | None
+        vm_name: str | None
+        vm_id: str | None
+        hresult: int | None
+        hresult_hex: str | None
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        raw: str,
+        provider: str | None,
+        event_id: int | None,
+        timestamp: datetime | None,
+        build: Callable[[], EventRecord],
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.raw = raw
+        self.provider = provider
+        self.event_id = event_id
+        self.timestamp = timestamp
+        self._build: Callable[[], EventRecord] | None = build
+        self._model: EventRecord | None = None
+
+    @property
+    def time_basis(self) -> TimeBasis:
+        return "utc" if self.timestamp is not None else "none"
+
+    def to_model(self) -> EventRecord:
+        """The validated pydantic model of this event (built once)."""
+        if self._model is None:
+            assert self._build is not None
+            self._model, self._build = self._build(), None
+        return self._model
+
+    def model_dump(self, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """The same dictionary the validated model gives."""
+        return self.to_model().model_dump(mode=mode)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.to_model(), name)
+
+    def __repr__(self) -> str:
+        return (
+            f"EventLine(path={self.path!r}, line={self.line}, provider={self.provider!r}, "
+            f"event_id={self.event_id!r}, timestamp={self.timestamp!r})"
+        )
+
+
+Record = PluginLogRecord | ClusterLogRecord | EventRecord | EventLine | Unparsed | LogLine
 """Anything a parser yields."""

@@ -60,9 +60,11 @@ import re
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import BinaryIO, Literal, NoReturn, TypeVar
 from xml.parsers import expat
 
+from avlogparse.catalog import HYPERV_EVENTS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
@@ -70,7 +72,7 @@ from avlogparse.models.diagnostics import (
     FileDiagnostics,
     ParseStats,
 )
-from avlogparse.models.records import EventRecord, Unparsed
+from avlogparse.models.records import EventLine, EventRecord, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
 from avlogparse.textio import detect_encoding
 
@@ -135,7 +137,7 @@ class _Stop(Exception):
 
 def parse_event_xml(
     stream: BinaryIO, path: str, stats: ParseStats, limits: Limits = DEFAULT_LIMITS
-) -> Iterator[EventRecord | Unparsed]:
+) -> Iterator[EventRecord | EventLine | Unparsed]:
     """Yield one :class:`EventRecord` or :class:`Unparsed` per ``<Event>`` in the stream.
 
     A generator with flat memory (a 256 KiB read buffer plus at most one event). ``stats``
@@ -163,7 +165,7 @@ def parse_event_xml(
 
 def _parse(
     stream: BinaryIO, path: str, stats: ParseStats, limits: Limits, diagnostics: FileDiagnostics
-) -> Iterator[EventRecord | Unparsed]:
+) -> Iterator[EventRecord | EventLine | Unparsed]:
     """The parse proper; see the module docstring. Positions are byte offsets in the
     UTF-8 re-encoded text (after the BOM), "global" as opposed to offsets in ``buf``."""
     diagnose = diagnostics.add
@@ -480,7 +482,7 @@ def _parse(
         acct_line += _line_breaks(region)
         acct = to
 
-    def drain() -> Iterator[EventRecord | Unparsed]:
+    def drain() -> Iterator[EventRecord | EventLine | Unparsed]:
         """Turn the events completed by the last feed into records."""
         nonlocal acct, acct_line, records, unparsed, non_event, last_counted
         for item in done:
@@ -851,6 +853,15 @@ class _Caches:
         self.hyperv: dict[str, bool] = {}
         self.hresults: dict[str, int | None] = {}
 
+    def is_hyperv(self, provider: str) -> bool:
+        """Whether a provider is one of Hyper-V's (VM name, id and HRESULT are read)."""
+        hyperv = self.hyperv.get(provider)
+        if hyperv is None:
+            hyperv = "hyper-v" in provider.lower()
+            if len(self.hyperv) < 1024:
+                self.hyperv[provider] = hyperv
+        return hyperv
+
 
 _validate_event = EventRecord.__pydantic_validator__.validate_python
 
@@ -861,8 +872,10 @@ def _by_local_name(values: dict[str, _V]) -> dict[str, _V]:
 
 def _record(
     item: _Done, raw: str, path: str, diagnostics: FileDiagnostics, caches: _Caches
-) -> EventRecord:
-    """The typed record of one completed event (validated by pydantic-core from one dict)."""
+) -> EventRecord | EventLine:
+    """The record of one completed event: EventID, provider and time are read (and checked)
+    now; the rest only for a catalogued Hyper-V event, or when an :class:`EventLine` is
+    first asked for more (perf-notes §4.7: a model per event misses the target)."""
     _, line, _, _, event_name, sys_attrs, sys_text, data, data_kind, render, culture = item
     keys = caches.keys[event_name]
     if keys[1] not in sys_text and (sys_text or sys_attrs):
@@ -870,25 +883,54 @@ def _record(
         sys_attrs, sys_text = _by_local_name(sys_attrs), _by_local_name(sys_text)
         render = _by_local_name(render)
         keys = _KEYS
+    provider_attrs = sys_attrs.get(keys[0], _EMPTY)
+    provider = provider_attrs.get("Name") or None
+    event_id_text = sys_text.get(keys[1])
+    event_id = caches.ints[event_id_text]
+    if event_id is None:
+        diagnostics.add(
+            "event-id-invalid", line, f"missing or non-numeric EventID {event_id_text!r}"
+        )
+    system_time = sys_attrs.get(keys[7], _EMPTY).get("SystemTime")
+    timestamp = _timestamp(system_time) if system_time is not None else None
+    if timestamp is None:
+        diagnostics.add("timestamp-invalid", line, f"no usable SystemTime ({system_time!r})")
+    hyperv = provider is not None and caches.is_hyperv(provider)
+    fields = (
+        path, line, raw, keys, sys_attrs, sys_text, data, data_kind, render, culture,
+        provider_attrs, provider, event_id, timestamp, hyperv, caches,
+    )  # fmt: skip
+    if hyperv and event_id in HYPERV_EVENTS:
+        return _event_record(*fields)
+    return EventLine(path, line, raw, provider, event_id, timestamp, partial(_event_record, *fields))
+
+
+def _event_record(
+    path: str,
+    line: int,
+    raw: str,
+    keys: tuple[str, ...],
+    sys_attrs: dict[str, _Attrs],
+    sys_text: dict[str, str],
+    data: dict[str, str],
+    data_kind: _DataKind,
+    render: dict[str, str],
+    culture: str | None,
+    provider_attrs: _Attrs,
+    provider: str | None,
+    event_id: int | None,
+    timestamp: datetime | None,
+    hyperv: bool,
+    caches: _Caches,
+) -> EventRecord:
+    """The validated model (pydantic-core from one dict) of an event :func:`_record` read."""
     (
-        k_provider, k_event_id, k_version, k_level, k_task, k_opcode, k_keywords, k_time,
+        _, k_event_id, k_version, k_level, k_task, k_opcode, k_keywords, _,
         k_record_id, k_correlation, k_execution, k_channel, k_computer, k_security, k_message,
     ) = keys  # fmt: skip
     ints = caches.ints
     texts = caches.texts
     guids = caches.guids
-    provider_attrs = sys_attrs.get(k_provider, _EMPTY)
-    provider = provider_attrs.get("Name") or None
-    event_id_text = sys_text.get(k_event_id)
-    event_id = ints[event_id_text]
-    if event_id is None:
-        diagnostics.add(
-            "event-id-invalid", line, f"missing or non-numeric EventID {event_id_text!r}"
-        )
-    system_time = sys_attrs.get(k_time, _EMPTY).get("SystemTime")
-    timestamp = _timestamp(system_time) if system_time is not None else None
-    if timestamp is None:
-        diagnostics.add("timestamp-invalid", line, f"no usable SystemTime ({system_time!r})")
     level = ints[sys_text.get(k_level)]
     record_id = sys_text.get(k_record_id)
     correlation = sys_attrs.get(k_correlation, _EMPTY)
@@ -930,19 +972,13 @@ def _record(
         "rendering_task": texts[render.get(k_task)],
         "rendering_culture": culture or None,
     }
-    if provider is not None:
-        hyperv = caches.hyperv.get(provider)
-        if hyperv is None:
-            hyperv = "hyper-v" in provider.lower()
-            if len(caches.hyperv) < 1024:
-                caches.hyperv[provider] = hyperv
-        if hyperv:
-            vm_name, vm_id, hresult = _hyperv_fields(data, message, caches)
-            fields["vm_name"] = vm_name
-            fields["vm_id"] = vm_id
-            if hresult is not None:
-                fields["hresult"] = hresult
-                fields["hresult_hex"] = format_hresult(hresult)
+    if hyperv:
+        vm_name, vm_id, hresult = _hyperv_fields(data, message, caches)
+        fields["vm_name"] = vm_name
+        fields["vm_id"] = vm_id
+        if hresult is not None:
+            fields["hresult"] = hresult
+            fields["hresult_hex"] = format_hresult(hresult)
     record: EventRecord = _validate_event(fields)
     return record
 

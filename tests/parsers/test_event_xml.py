@@ -19,11 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from avlogparse.catalog import HYPERV_EVENTS
 from avlogparse.limits import Limits
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import EventRecord, Source, Unparsed
+from avlogparse.models.records import EventLine, EventRecord, Source, Unparsed
 from avlogparse.parsers import event_xml
 from avlogparse.parsers.event_xml import parse_event_xml
+from avlogparse.render.records_jsonl import record_to_dict
 
 DATA = Path(__file__).parent.parent / "data" / "event_xml"
 NS = "http://schemas.microsoft.com/win/2004/08/events/event"
@@ -47,12 +49,25 @@ def parse(data: bytes | str, limits: Limits | None = None) -> tuple[Parsed, Pars
         records = list(parse_event_xml(stream, "vmms.xml", stats, limits))
     assert stats.balanced()
     assert stats.events_seen == len(records)
-    assert stats.event_records == sum(isinstance(r, EventRecord) for r in records)
+    assert stats.event_records == sum(isinstance(r, (EventRecord, EventLine)) for r in records)
+    records = [light_checked(r) if isinstance(r, EventLine) else r for r in records]
     assert stats.bytes_read == len(raw)
     assert not [d for d in stats.diagnostics if d.code == "internal-error"], stats.diagnostics
     assert all(r.line >= 1 for r in records)
     assert [r.line for r in records] == sorted(r.line for r in records)
     return records, stats
+
+
+def light_checked(light: EventLine) -> EventRecord:
+    """The model of a light record, after checking it agrees with what was read eagerly."""
+    catalogued = light.event_id in HYPERV_EVENTS and "hyper-v" in (light.provider or "").lower()
+    assert not catalogued, "catalogued Hyper-V events are validated models straight away"
+    model = light.to_model()
+    assert light.to_model() is model  # built once
+    eager = ("path", "line", "raw", "provider", "event_id", "timestamp", "time_basis", "source")
+    assert all(getattr(light, name) == getattr(model, name) for name in eager)
+    assert light.computer == model.computer and light.data == model.data  # read through
+    return model
 
 
 def events(records: Parsed) -> list[EventRecord]:
@@ -85,6 +100,24 @@ def test_event_viewer_save_as_single_quoted_with_rendering_info() -> None:
     assert [e.raw for e in parsed] == lines[2:7]  # the event's text exactly as in the file
     assert stats.non_event_lines == 3  # declaration, <Events>, </Events>
     assert stats.encoding == "utf-8" and stats.complete and stats.diagnostics == []
+
+
+def test_catalogued_hyperv_events_are_models_the_rest_light_records() -> None:
+    """19100 and 19080 are catalogued: validated models; 18590, 20415, 4015 are EventLines
+    whose every attribute (and JSON form) is the model's, built only when first asked."""
+    stats = ParseStats(path="vmms.xml", kind="event-xml")
+    records = list(parse_event_xml(io.BytesIO(SAVE_AS), "vmms.xml", stats))
+    assert [type(r).__name__ for r in records] == [
+        "EventRecord", "EventRecord", "EventLine", "EventLine", "EventLine",
+    ]  # fmt: skip
+    light = records[2]
+    assert isinstance(light, EventLine) and light._model is None  # nothing built yet
+    assert repr(light).startswith("EventLine(path='vmms.xml', line=5, provider=")
+    assert light.level_name == light.to_model().level_name and light._model is not None
+    assert light.model_dump(mode="json") == light.to_model().model_dump(mode="json")
+    assert record_to_dict(light) == light.to_model().model_dump(mode="json")
+    with pytest.raises(AttributeError):
+        light.no_such_field  # noqa: B018
 
 
 def test_vmms_19100_every_field() -> None:
