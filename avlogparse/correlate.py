@@ -239,7 +239,6 @@ class Collector:
         self.kinds.add(kind)
         self._run = None
         self._pending_cleanup = None
-        records = self._noting_unparsed(records)
         if kind is Kind.AVHYPERVVSS:
             self._add_plugin(records)
         elif kind is Kind.WINCLUSTERSVC:
@@ -247,48 +246,54 @@ class Collector:
         elif kind is Kind.EVENT_XML:
             self._add_events(records)
         else:
-            for _ in records:
-                pass
+            for record in records:
+                if isinstance(record, Unparsed):
+                    self._note_unparsed(record)
 
-    def _noting_unparsed(self, records: Iterable[Record]) -> Iterator[Record]:
-        """Pass records through, grouping the unparsed ones by template."""
+    def _note_unparsed(self, record: Unparsed) -> None:
+        """Group an unparsed line or event with the others of its template.
+
+        The ``_add_*`` loops call it for records they do not keep, so an ordinary record
+        costs no extra check or generator step."""
         shapes = self.unparsed_shapes
-        for record in records:
-            if isinstance(record, Unparsed):
-                key = (record.kind, line_template(record.raw))
-                if key not in shapes and len(shapes) >= MAX_UNPARSED_SHAPES:
-                    key = (record.kind, OTHER_SHAPES)
-                shape = shapes.get(key)
-                if shape is not None:
-                    shape.count += 1
-                else:
-                    shapes[key] = UnparsedShape(
-                        kind=record.kind,
-                        template=key[1],
-                        count=1,
-                        example=record.raw[:500],
-                        example_path=record.path,
-                        example_line=record.line,
-                    )
-            yield record
+        key = (record.kind, line_template(record.raw))
+        if key not in shapes and len(shapes) >= MAX_UNPARSED_SHAPES:
+            key = (record.kind, OTHER_SHAPES)
+        shape = shapes.get(key)
+        if shape is not None:
+            shape.count += 1
+        else:
+            shapes[key] = UnparsedShape(
+                kind=record.kind,
+                template=key[1],
+                count=1,
+                example=record.raw[:500],
+                example_path=record.path,
+                example_line=record.line,
+            )
 
     def _add_plugin(self, records: Iterable[Record]) -> None:
         gap = self.windows.run_gap
         for record in records:
-            if not isinstance(record, (PluginLogRecord, LogLine)):
+            if not isinstance(record, (LogLine, PluginLogRecord)):
+                if isinstance(record, Unparsed):
+                    self._note_unparsed(record)
                 continue
             run = self._run
+            timestamp = record.timestamp
             starts = record.code == 43419 and not (run is not None and run.records == [])
-            if run is not None and record.timestamp is not None and run.ended is not None:
-                starts = starts or record.timestamp - run.ended > gap
+            # lines of one second share one datetime object: compare only when it changes
+            ended = run.ended if run is not None else None
+            if timestamp is not None and ended is not None and timestamp is not ended:
+                starts = starts or timestamp - ended > gap
             if run is None or starts:
                 run = self._run = BackupRun(len(self.runs), record.path, record, record)
                 self.runs.append(run)
             run.last = record
-            if record.timestamp is not None:
+            if timestamp is not None:
                 if run.started is None:
-                    run.started = record.timestamp
-                run.ended = record.timestamp
+                    run.started = timestamp
+                run.ended = timestamp
             if isinstance(record, PluginLogRecord):
                 run.records.append(record)
                 if record.vm_name is not None or record.vm_id is not None:
@@ -305,6 +310,8 @@ class Collector:
     def _add_cluster(self, records: Iterable[Record]) -> None:
         for record in records:
             if not isinstance(record, ClusterLogRecord):
+                if isinstance(record, Unparsed):
+                    self._note_unparsed(record)
                 continue
             if record.group is not None:
                 self._pending_cleanup = Cleanup(record)
@@ -327,6 +334,8 @@ class Collector:
                     self.merge_progress.append(_compact(record))
                 else:
                     self.events.append(record)
+            elif isinstance(record, Unparsed):
+                self._note_unparsed(record)
 
 
 # --- VM identity --------------------------------------------------------------------------
