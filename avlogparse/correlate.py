@@ -273,39 +273,61 @@ class Collector:
             )
 
     def _add_plugin(self, records: Iterable[Record]) -> None:
-        gap = self.windows.run_gap
+        """Split the plug-in log into backup runs: a 43419 or a pause longer than
+        ``run_gap`` starts one. Ordinary lines (most of the log) take a short path: lines of
+        one second share one datetime object, so times are looked at only when it changes."""
+        run: BackupRun | None = None
+        last: PluginLogRecord | LogLine | None = None
         for record in records:
-            if not isinstance(record, (LogLine, PluginLogRecord)):
+            if type(record) is LogLine:
+                timestamp = record.timestamp
+                if run is None or (timestamp is not run.ended and timestamp is not None):
+                    run = self._next_run(run, last, record)
+                last = record
+                if "Virtual machine '" in record.message:
+                    _note_vm_mention(run, record.message)
+                continue
+            if not isinstance(record, PluginLogRecord):
                 if isinstance(record, Unparsed):
                     self._note_unparsed(record)
                 continue
-            run = self._run
-            timestamp = record.timestamp
-            starts = record.code == 43419 and not (run is not None and run.records == [])
-            # lines of one second share one datetime object: compare only when it changes
-            ended = run.ended if run is not None else None
-            if timestamp is not None and ended is not None and timestamp is not ended:
-                starts = starts or timestamp - ended > gap
-            if run is None or starts:
-                run = self._run = BackupRun(len(self.runs), record.path, record, record)
-                self.runs.append(run)
-            run.last = record
-            if timestamp is not None:
-                if run.started is None:
-                    run.started = timestamp
-                run.ended = timestamp
-            if isinstance(record, PluginLogRecord):
-                run.records.append(record)
-                if record.vm_name is not None or record.vm_id is not None:
-                    run.mentioned_vms[plugin_vm(record)] = None
-            elif "Virtual machine '" in record.message:
-                found = split_vm_reference(record.message, ">'")
-                if found.get("vm_name") is not None:
-                    key = (
-                        found["vm_name"],
-                        found.get("vm_id") if found.get("vm_id_valid") else None,
-                    )
-                    run.mentioned_vms[key] = None
+            new_job = record.code == 43419 and run is not None and run.records != []
+            run = self._next_run(run, last, record, new_job)
+            last = record
+            run.records.append(record)
+            if record.vm_name is not None or record.vm_id is not None:
+                run.mentioned_vms[plugin_vm(record)] = None
+        if run is not None and last is not None:
+            run.last = last
+
+    def _next_run(
+        self,
+        run: BackupRun | None,
+        last: PluginLogRecord | LogLine | None,
+        record: PluginLogRecord | LogLine,
+        new_job: bool = False,
+    ) -> BackupRun:
+        """The run ``record`` belongs to: ``run``, or a new one when there is none, a new
+        job starts or the log paused longer than ``run_gap`` (``run`` then ends at ``last``)."""
+        timestamp = record.timestamp
+        if (
+            run is None
+            or new_job
+            or (
+                timestamp is not None
+                and run.ended is not None
+                and timestamp - run.ended > self.windows.run_gap
+            )
+        ):
+            if run is not None and last is not None:
+                run.last = last
+            run = BackupRun(len(self.runs), record.path, record, record)
+            self.runs.append(run)
+        if timestamp is not None:
+            if run.started is None:
+                run.started = timestamp
+            run.ended = timestamp
+        return run
 
     def _add_cluster(self, records: Iterable[Record]) -> None:
         for record in records:
@@ -336,6 +358,14 @@ class Collector:
                     self.events.append(record)
             elif isinstance(record, Unparsed):
                 self._note_unparsed(record)
+
+
+def _note_vm_mention(run: BackupRun, message: str) -> None:
+    """A VM named in an uncatalogued line (``Virtual machine 'NAME<GUID>'``)."""
+    found = split_vm_reference(message, ">'")
+    if found.get("vm_name") is not None:
+        key = (found["vm_name"], found.get("vm_id") if found.get("vm_id_valid") else None)
+        run.mentioned_vms[key] = None
 
 
 # --- VM identity --------------------------------------------------------------------------
