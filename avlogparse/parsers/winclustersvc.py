@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 from avlogparse.catalog import WMI_RETURN_CODES
@@ -51,6 +52,14 @@ def extract_cluster_fields(code: int, message: str) -> dict[str, Any]:
         return _cleanup_fields(cleanup.group(1), cleanup.group(2))
     if "DestroySnapshot" not in message:
         return {}
+    if len(message) > 256:  # only short messages are remembered: the cache stays small
+        return _destroy_fields.__wrapped__(message)
+    return dict(_destroy_fields(message))
+
+
+@lru_cache(maxsize=1024)
+def _destroy_fields(message: str) -> dict[str, Any]:
+    """A DestroySnapshot result; the same few messages repeat once per VM and night."""
     lowered = message.lower()
     succeeded = "success" in lowered and "unsuccess" not in lowered
     fields: dict[str, Any] = {"destroy_snapshot": "success" if succeeded else "failure"}
@@ -78,17 +87,24 @@ def _cleanup_fields(group: str, wmi_path: str) -> dict[str, Any]:
         "wmi_host": wmi_host,
         "collection_id": normalize_guid(collection.group(1))[0] if collection else None,
     }
-    parts = _GROUP.fullmatch(group)
-    if parts is not None:
-        host_and_job, started, sequence = parts.groups()
-        host, job = _split_host_job(host_and_job, wmi_host)
-        fields.update(
-            group_host=host,
-            group_job=job,
-            group_started=parse_group_time(started),
-            group_sequence=int(sequence),
-        )
+    fields.update(_group_fields(group, wmi_host))
     return fields
+
+
+@lru_cache(maxsize=1024)
+def _group_fields(group: str, wmi_host: str | None) -> tuple[tuple[str, Any], ...]:
+    """Host, job, start and sequence of a cluster group (one group per job, many VMs)."""
+    parts = _GROUP.fullmatch(group)
+    if parts is None:
+        return ()
+    host_and_job, started, sequence = parts.groups()
+    host, job = _split_host_job(host_and_job, wmi_host)
+    return (
+        ("group_host", host),
+        ("group_job", job),
+        ("group_started", parse_group_time(started)),
+        ("group_sequence", int(sequence)),
+    )
 
 
 def _split_host_job(text: str, wmi_host: str | None) -> tuple[str, str | None]:
