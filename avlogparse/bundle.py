@@ -186,6 +186,7 @@ class Bundle:
         self._seen = 0
         self._directories = 0
         self._stopped: str | None = None
+        self._member_paths: dict[str, int] = {}  # member paths given so far, with their repeats
 
     @property
     def stats(self) -> BundleStats:
@@ -237,6 +238,7 @@ class Bundle:
         self._seen = 0
         self._directories = 0
         self._stopped = None
+        self._member_paths.clear()
 
     def _walk_root(self) -> Iterator[tuple[Member, BinaryIO]]:
         """The root itself may be a symlink: the caller named it, so it is followed."""
@@ -491,7 +493,7 @@ class Bundle:
             if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
                 self._directories += 1
                 continue
-            display = f"{source.display}!{_member_name(info.filename)}"
+            display = self._distinct(f"{source.display}!{_member_name(info.filename)}")
             if not self._admit(display):
                 return
             refusal = _zip_refusal(info, layout, self.limits, self._budget.remaining)
@@ -532,7 +534,7 @@ class Bundle:
                     if info.isdir():
                         self._directories += 1
                         continue
-                    display = f"{source.display}!{_member_name(info.name)}"
+                    display = self._distinct(f"{source.display}!{_member_name(info.name)}")
                     if not self._admit(display):
                         break
                     yield from self._tar_member(source, meter, tar, info, display)
@@ -616,6 +618,13 @@ class Bundle:
         self.inventory[index] = self.inventory[index].model_copy(update=update)
 
     # --- bookkeeping --------------------------------------------------------------------
+
+    def _distinct(self, display: str) -> str:
+        """An archive may hold one name twice: the repeats become ``name#2``, ``name#3`` …
+        so that every evidence path names one member."""
+        seen = self._member_paths.get(display, 0)
+        self._member_paths[display] = seen + 1
+        return display if not seen else f"{display}#{seen + 1}"
 
     def _admit(self, display: str) -> bool:
         """Count one file or member; past ``max_members`` the walk stops, said once."""

@@ -827,3 +827,26 @@ def test_mutated_archives_are_handled(
     with tempfile.TemporaryDirectory() as folder:
         path = write(Path(folder) / "input.bin", bytes(data))
         read_all(path, limits)  # asserts the accounting and "no internal-error"
+
+
+def test_a_name_twice_in_one_archive_gives_two_distinct_paths(tmp_path: Path) -> None:
+    """Evidence must name one member: the second ``a.log`` of a zip or tar is ``a.log#2``."""
+    line = b"2024-03-10 00:05:04 avhypervvss Info <43419>: x\n"
+    with zipfile.ZipFile(tmp_path / "twice.zip", "w") as archive:
+        archive.writestr("avhypervvss.log", line)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("avhypervvss.log", line * 2)
+
+    def again(archive: tarfile.TarFile) -> None:
+        info = tarfile.TarInfo("avhypervvss.log")
+        info.size = len(line) * 3
+        archive.addfile(info, io.BytesIO(line * 3))
+
+    write(tmp_path / "twice.tar", tar_bytes({"avhypervvss.log": line}, extra=again))
+    members, _ = read_all(tmp_path)
+    assert {path: data for path, (_, data) in members.items()} == {
+        "twice.tar!avhypervvss.log": line,
+        "twice.tar!avhypervvss.log#2": line * 3,
+        "twice.zip!avhypervvss.log": line,
+        "twice.zip!avhypervvss.log#2": line * 2,
+    }
