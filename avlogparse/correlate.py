@@ -227,7 +227,6 @@ class Collector:
         self.events: list[EventRecord] = []
         self.merge_progress: list[MergeProgress] = []
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
-        self._run: BackupRun | None = None
         self._pending_cleanup: Cleanup | None = None
 
     def all_events(self) -> list[EventRecord | MergeProgress]:
@@ -237,7 +236,6 @@ class Collector:
     def add_file(self, kind: Kind, records: Iterable[Record]) -> None:
         """Consume one file's records (a generator: nothing is kept that is not needed)."""
         self.kinds.add(kind)
-        self._run = None
         self._pending_cleanup = None
         if kind is Kind.AVHYPERVVSS:
             self._add_plugin(records)
