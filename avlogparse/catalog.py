@@ -263,6 +263,9 @@ HYPERV_EVENTS: dict[int, EventKind] = {
 MERGE_FAILED_EVENT = 19100
 MERGE_COMPLETED_EVENT = 19080
 CHECKPOINT_FAILED_EVENT = 18012
+MERGE_PROGRESS_EVENTS = frozenset({19070, 19090, MERGE_COMPLETED_EVENT})
+"""Merge started / interrupted / completed: written for every checkpoint of every VM, read
+only for when, where and for which VM (``MergeProgress``), never kept whole."""
 
 HRESULTS: dict[int, Hresult] = {
     entry.value: entry

@@ -23,11 +23,13 @@ from avlogparse.catalog import (
     HYPERV_EVENTS,
     MERGE_COMPLETED_EVENT,
     MERGE_FAILED_EVENT,
+    MERGE_PROGRESS_EVENTS,
 )
 from avlogparse.i18n import text as catalog_text
 from avlogparse.models.findings import Evidence, VmRef
 from avlogparse.models.records import (
     ClusterLogRecord,
+    EventLine,
     EventRecord,
     LogLine,
     PluginLogRecord,
@@ -194,15 +196,12 @@ class MergeProgress(NamedTuple):
     hresult_hex: str | None = None
 
 
-MERGE_PROGRESS_EVENTS = frozenset({19070, 19090, MERGE_COMPLETED_EVENT})
-
-
 def _shared(name: str | None) -> str | None:
     """One copy of each host and VM name, however many events repeat it."""
     return None if name is None else sys.intern(name)
 
 
-def _compact(event: EventRecord) -> MergeProgress:
+def _compact(event: EventRecord | EventLine) -> MergeProgress:
     return MergeProgress(
         path=event.path,
         line=event.line,
@@ -344,16 +343,17 @@ class Collector:
 
     def _add_events(self, records: Iterable[Record]) -> None:
         for record in records:
-            if (
-                isinstance(record, EventRecord)
-                and record.event_id in HYPERV_EVENTS
-                and record.provider is not None
-                and "hyper-v" in record.provider.lower()
-            ):
-                if record.event_id in MERGE_PROGRESS_EVENTS:
-                    self.merge_progress.append(_compact(record))
-                else:
-                    self.events.append(record)
+            if isinstance(record, (EventLine, EventRecord)):
+                if (
+                    record.event_id in HYPERV_EVENTS
+                    and record.provider is not None
+                    and "hyper-v" in record.provider.lower()
+                ):
+                    if record.event_id in MERGE_PROGRESS_EVENTS:
+                        self.merge_progress.append(_compact(record))
+                    else:
+                        model = record if isinstance(record, EventRecord) else record.to_model()
+                        self.events.append(model)
             elif isinstance(record, Unparsed):
                 self._note_unparsed(record)
 

@@ -213,13 +213,16 @@ class EventLine:
     """Light record of an event no rule reads (most of an export: starts, stops, migrations).
 
     ``path``, ``line``, ``raw``, ``provider``, ``event_id`` and ``timestamp`` are set when it
-    is parsed (the parser checks the last two then); every other :class:`EventRecord`
-    attribute reads through to the validated model, built once on first access by
-    :meth:`to_model`. The parser yields a validated :class:`EventRecord` straight away for the
-    catalogued Hyper-V events (``catalog.HYPERV_EVENTS``).
+    is parsed (the parser checks the last two then), and so are the fields in ``known`` (the
+    host, VM and HRESULT of a merge progress event, which the correlation reads); every other
+    :class:`EventRecord` attribute reads through to the validated model, built once on first
+    access by :meth:`to_model`. The parser yields a validated :class:`EventRecord` straight
+    away for the other catalogued Hyper-V events (``catalog.HYPERV_EVENTS``).
     """
 
-    __slots__ = ("path", "line", "raw", "provider", "event_id", "timestamp", "_build", "_model")
+    __slots__ = (
+        "path", "line", "raw", "provider", "event_id", "timestamp", "_known", "_build", "_model",
+    )  # fmt: skip
     source: ClassVar[Source] = Source.EVENT_XML
 
     if TYPE_CHECKING:  # read through to the model by __getattr__
@@ -260,6 +263,7 @@ class EventLine:
         event_id: int | None,
         timestamp: datetime | None,
         build: Callable[[], EventRecord],
+        known: dict[str, Any] | None = None,
     ) -> None:
         self.path = path
         self.line = line
@@ -267,6 +271,7 @@ class EventLine:
         self.provider = provider
         self.event_id = event_id
         self.timestamp = timestamp
+        self._known = known
         self._build: Callable[[], EventRecord] | None = build
         self._model: EventRecord | None = None
 
@@ -288,6 +293,9 @@ class EventLine:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        known = self._known
+        if known is not None and name in known:
+            return known[name]
         return getattr(self.to_model(), name)
 
     def __repr__(self) -> str:

@@ -61,10 +61,10 @@ import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import partial
-from typing import BinaryIO, Literal, NoReturn, TypeVar
+from typing import Any, BinaryIO, Literal, NoReturn, TypeVar
 from xml.parsers import expat
 
-from avlogparse.catalog import HYPERV_EVENTS
+from avlogparse.catalog import HYPERV_EVENTS, MERGE_PROGRESS_EVENTS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
@@ -900,9 +900,35 @@ def _record(
         path, line, raw, keys, sys_attrs, sys_text, data, data_kind, render, culture,
         provider_attrs, provider, event_id, timestamp, hyperv, caches,
     )  # fmt: skip
+    known: dict[str, Any] | None = None
     if hyperv and event_id in HYPERV_EVENTS:
-        return _event_record(*fields)
-    return EventLine(path, line, raw, provider, event_id, timestamp, partial(_event_record, *fields))
+        if event_id not in MERGE_PROGRESS_EVENTS:
+            return _event_record(*fields)
+        # read for every checkpoint of every VM: what the correlation needs, no model
+        known = _hyperv_extra(data, _message(render, keys[14]), caches)
+        known["computer"] = caches.texts[sys_text.get(keys[12])]
+    build = partial(_event_record, *fields)
+    return EventLine(path, line, raw, provider, event_id, timestamp, build, known)
+
+
+def _message(render: dict[str, str], key: str) -> str | None:
+    """RenderingInfo's message with its line ends as ``\\n``."""
+    message = render.get(key)
+    if message is not None and "\r" in message:
+        message = message.replace("\r\n", "\n").replace("\r", "\n")
+    return message
+
+
+def _hyperv_extra(data: dict[str, str], message: str | None, caches: _Caches) -> dict[str, Any]:
+    """The VM name, VM id and HRESULT fields of a Hyper-V event."""
+    vm_name, vm_id, hresult = _hyperv_fields(data, message, caches)
+    extra: dict[str, Any] = {"vm_name": vm_name, "vm_id": vm_id}
+    if hresult is not None:
+        extra["hresult"] = hresult
+        extra["hresult_hex"] = format_hresult(hresult)
+    else:
+        extra["hresult"] = extra["hresult_hex"] = None
+    return extra
 
 
 def _event_record(
@@ -935,9 +961,7 @@ def _event_record(
     record_id = sys_text.get(k_record_id)
     correlation = sys_attrs.get(k_correlation, _EMPTY)
     execution = sys_attrs.get(k_execution, _EMPTY)
-    message = render.get(k_message)
-    if message is not None and "\r" in message:
-        message = message.replace("\r\n", "\n").replace("\r", "\n")
+    message = _message(render, k_message)
     fields = {
         "path": path,
         "line": line,
@@ -973,12 +997,7 @@ def _event_record(
         "rendering_culture": culture or None,
     }
     if hyperv:
-        vm_name, vm_id, hresult = _hyperv_fields(data, message, caches)
-        fields["vm_name"] = vm_name
-        fields["vm_id"] = vm_id
-        if hresult is not None:
-            fields["hresult"] = hresult
-            fields["hresult_hex"] = format_hresult(hresult)
+        fields.update(_hyperv_extra(data, message, caches))
     record: EventRecord = _validate_event(fields)
     return record
 
