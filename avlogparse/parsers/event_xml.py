@@ -138,7 +138,7 @@ class _Stop(Exception):
 def parse_event_xml(
     stream: BinaryIO, path: str, stats: ParseStats, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[EventRecord | EventLine | Unparsed]:
-    """Yield one :class:`EventRecord` or :class:`Unparsed` per ``<Event>`` in the stream.
+    """Yield one :class:`EventRecord`, :class:`EventLine` or :class:`Unparsed` per ``<Event>``.
 
     A generator with flat memory (a 256 KiB read buffer plus at most one event). ``stats``
     is complete once the generator is exhausted or closed: ``events_seen ==
@@ -874,8 +874,9 @@ def _record(
     item: _Done, raw: str, path: str, diagnostics: FileDiagnostics, caches: _Caches
 ) -> EventRecord | EventLine:
     """The record of one completed event: EventID, provider and time are read (and checked)
-    now; the rest only for a catalogued Hyper-V event, or when an :class:`EventLine` is
-    first asked for more (perf-notes §4.7: a model per event misses the target)."""
+    now, and host, VM and HRESULT of a merge progress event; the whole model only for the
+    other catalogued Hyper-V events, or when an :class:`EventLine` is first asked for more
+    (perf-notes §4.7: a model per event misses the target)."""
     _, line, _, _, event_name, sys_attrs, sys_text, data, data_kind, render, culture = item
     keys = caches.keys[event_name]
     if keys[1] not in sys_text and (sys_text or sys_attrs):
