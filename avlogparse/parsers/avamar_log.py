@@ -118,6 +118,7 @@ def parse_avamar_log(
     try:
         for batch, cuts in iter_line_batches(stream, line_stats, limits.max_line_bytes):
             batch_start = number + 1
+            has_cuts = bool(cuts)
             for text in batch:
                 number += 1
                 if text[:1] in " \t":  # also "": a blank line
@@ -212,7 +213,7 @@ def parse_avamar_log(
                     pending = make_line(LogLine, (
                         source, path, number, last_ts, time_basis, text, component, level,
                         code, message, process_id, thread,
-                        "standard", (), bool(cuts) and (number - batch_start) in cuts,
+                        "standard", (), has_cuts and (number - batch_start) in cuts,
                     ))  # fmt: skip
                     continue
                 debug = DEBUG_LINE.match(text) if text[4:5] == "/" else None
@@ -222,7 +223,7 @@ def parse_avamar_log(
                         source, path, number, debug_time,
                         "host-local" if debug_time is not None else "none", text, None, None,
                         None, debug.group(9), None, debug.group(8), "debug", (),
-                        bool(cuts) and (number - batch_start) in cuts,
+                        has_cuts and (number - batch_start) in cuts,
                     ))  # fmt: skip
                     slow = bool(markers) and any(m in pending.message for m in markers)
                     continue
