@@ -81,9 +81,8 @@ def split_lines(text: str) -> list[str]:
 def _has_exotic_breaks(text: str) -> bool:
     """Whether ``splitlines`` would split somewhere an editor does not. One ``in`` per
     character: 50x faster than a character-class search on non-ASCII text (VM names)."""
-    if text.isascii():
-        return any(char in text for char in "\x0b\x0c\x1c\x1d\x1e")
-    return any(char in text for char in _EXOTIC_BREAKS)
+    breaks = _EXOTIC_BREAKS[:5] if text.isascii() else _EXOTIC_BREAKS  # the ASCII ones first
+    return any(char in text for char in breaks)
 
 
 @dataclass
