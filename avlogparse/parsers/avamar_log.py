@@ -54,6 +54,9 @@ DEBUG_LINE = re.compile(
 )
 
 ModelT = TypeVar("ModelT", bound=AvamarLogRecord)
+HeaderFields = tuple[str, "int | None", "str | None", str, int, bool]
+"""What a header says: component, process id, thread, level, code, and whether it is wanted."""
+_NO_HEADER: HeaderFields = ("", None, None, "", 0, False)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,12 @@ def parse_avamar_log(
     max_continuation = limits.max_record_lines
     make_line = tuple.__new__
     headers = _Headers(detail.wanted_code, HEADER_CACHE_SIZE)
+    # The last two unwanted headers seen that end in ">: ", the recent one unpacked. Most
+    # lines repeat one of them, so a startswith test replaces find() + slice + lookup.
+    recent_header = other_header = _NO_HEADER
+    recent_text = other_text = "\n"  # no line holds a line break: matches nothing
+    recent_length = other_length = 0
+    r_component, r_pid, r_thread, r_level, r_code = "", None, None, "", 0
     # the record waiting for possible continuation lines; ``slow`` when it needs _finish
     pending: LogLine | None = None
     slow = False
@@ -121,6 +130,46 @@ def parse_avamar_log(
             has_cuts = bool(cuts)
             for text in batch:
                 number += 1
+                # Fastest path (most lines): a stamp, then the recent header. A stamp that
+                # from_iso refuses falls through to the full treatment below.
+                fast = text.startswith(recent_text, 20)
+                if not fast and text.startswith(other_text, 20):
+                    # the header before the recent one: logs interleave two or three
+                    recent_text, recent_length, other_text, other_length = (
+                        other_text, other_length, recent_text, recent_length,
+                    )  # fmt: skip
+                    recent_header, other_header = other_header, recent_header
+                    r_component, r_pid, r_thread, r_level, r_code, _ = recent_header
+                    fast = True
+                if fast and text[4:20:3] == "-- :: ":
+                    stamp = text[:19]
+                    if stamp != last_stamp:
+                        try:
+                            last_ts = from_iso(stamp)
+                        except ValueError:
+                            pass
+                        else:
+                            last_stamp, basis = stamp, "host-local"
+                    if stamp == last_stamp:
+                        message = text[20 + recent_length :]
+                        if pending is not None:
+                            if slow:
+                                yield _finish(pending, continuation, detail)
+                                slow, continuation = False, []
+                            else:
+                                yield pending
+                        if markers and (
+                            marker_a in message
+                            or marker_b in message
+                            or (more and any(m in message for m in more))
+                        ):
+                            slow = True
+                        pending = make_line(LogLine, (
+                            source, path, number, last_ts, basis, text, r_component, r_level,
+                            r_code, message, r_pid, r_thread,
+                            "standard", (), has_cuts and (number - batch_start) in cuts,
+                        ))  # fmt: skip
+                        continue
                 if text[:1] in " \t":  # also "": a blank line
                     blank = not text or text.isspace()
                     if not blank and pending is not None:
@@ -152,25 +201,37 @@ def parse_avamar_log(
                 # Fast path, the plain layout: a valid stamp (or none) and a header known
                 # from an earlier line. Anything else takes the full STANDARD_LINE match.
                 header = None
-                if text[19:20] == " " and text[4:5] == "-":
+                if text[4:20:3] == "-- :: ":  # the separators of "dddd-dd-dd dd:dd:dd "
                     stamp = text[:19]
                     start = 20
                     if stamp == last_stamp:
                         stamp_time, stamp_basis = last_ts, basis
-                    elif stamp[7:17:3] == "- ::":  # with from_iso: exactly dddd-dd-dd dd:dd:dd
+                    else:  # with the separators in place from_iso accepts digits only
                         try:
                             stamp_time, stamp_basis = from_iso(stamp), "host-local"
                         except ValueError:
                             start = -1
-                    else:
-                        start = -1
                 else:
                     stamp, start = None, 0
-                if start >= 0:
+                if start < 0:
+                    pass
+                elif text.startswith(recent_text, start):  # most lines repeat a header
+                    stop = start + recent_length
+                    header = recent_header
+                else:
                     end = text.find(">:", start)
                     if end > 0:
                         stop = end + 3 if text[end + 2 : end + 3] == " " else end + 2
-                        header = headers[text[start:stop]]
+                        key = text[start:stop]
+                        header = headers[key]
+                        if header is not None and key[-1] == " " and not header[5]:
+                            # only a header ending in ">: " is a safe prefix test: the
+                            # first ">:" of the line is then its end, as find() would say
+                            other_text, other_length, other_header = (
+                                recent_text, recent_length, recent_header,
+                            )  # fmt: skip
+                            recent_text, recent_length, recent_header = key, len(key), header
+                            r_component, r_pid, r_thread, r_level, r_code, _ = header
                 if header is not None:
                     message = text[stop:]
                     if stamp is None:
@@ -272,7 +333,7 @@ def parse_avamar_log(
             )
 
 
-class _Headers(dict[str, "tuple[str, int | None, str | None, str, int, bool] | None"]):
+class _Headers(dict[str, "HeaderFields | None"]):
     """Header text (``avtar Info <5100>: ``) -> (component, pid, thread, level, code, wanted).
 
     Logs repeat a few hundred headers millions of times, so each distinct one is matched
@@ -285,7 +346,7 @@ class _Headers(dict[str, "tuple[str, int | None, str | None, str, int, bool] | N
         self._wanted_code = wanted_code
         self._capacity = capacity
 
-    def __missing__(self, text: str) -> tuple[str, int | None, str | None, str, int, bool] | None:
+    def __missing__(self, text: str) -> HeaderFields | None:
         match = HEADER.fullmatch(text)
         value = None
         if match is not None:
