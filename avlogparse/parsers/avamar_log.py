@@ -56,7 +56,8 @@ DEBUG_LINE = re.compile(
 ModelT = TypeVar("ModelT", bound=AvamarLogRecord)
 HeaderFields = tuple[str, "int | None", "str | None", str, int, bool]
 """What a header says: component, process id, thread, level, code, and whether it is wanted."""
-_NO_HEADER: HeaderFields = ("", None, None, "", 0, False)
+SlotFields = tuple[int, str, "int | None", "str | None", str, int]
+"""A header in a fast-path slot: its length, component, process id, thread, level, code."""
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,15 @@ def parse_avamar_log(
     max_continuation = limits.max_record_lines
     make_line = tuple.__new__
     headers = _Headers(detail.wanted_code, HEADER_CACHE_SIZE)
-    # The last two unwanted headers seen that end in ">: ", the recent one unpacked. Most
-    # lines repeat one of them, so a startswith test replaces find() + slice + lookup.
-    recent_header = other_header = _NO_HEADER
-    recent_text = other_text = "\n"  # no line holds a line break: matches nothing
-    recent_length = other_length = 0
-    r_component, r_pid, r_thread, r_level, r_code = "", None, None, "", 0
+    # Three unwanted headers that end in ">: " (slots a, b, c) with their fields: length,
+    # component, pid, thread, level, code. Most lines repeat one of them, so a startswith
+    # test replaces find() + slice + lookup. ">: " at the end makes the prefix test exact:
+    # the first ">:" of the line is then the header's end, as find() would say.
+    slot_fields = _SlotFields(headers)
+    a_text = b_text = c_text = "\n"  # no line holds a line break: matches nothing
+    a_fields: SlotFields = (0, "", None, None, "", 0)
+    b_fields = c_fields = a_fields
+    a_used = b_used = False
     # the record waiting for possible continuation lines; ``slow`` when it needs _finish
     pending: LogLine | None = None
     slow = False
@@ -130,18 +134,36 @@ def parse_avamar_log(
             has_cuts = bool(cuts)
             for text in batch:
                 number += 1
-                # Fastest path (most lines): a stamp, then the recent header. A stamp that
-                # from_iso refuses falls through to the full treatment below.
-                fast = text.startswith(recent_text, 20)
-                if not fast and text.startswith(other_text, 20):
-                    # the header before the recent one: logs interleave two or three
-                    recent_text, recent_length, other_text, other_length = (
-                        other_text, other_length, recent_text, recent_length,
-                    )  # fmt: skip
-                    recent_header, other_header = other_header, recent_header
-                    r_component, r_pid, r_thread, r_level, r_code, _ = recent_header
-                    fast = True
-                if fast and text[4:20:3] == "-- :: ":
+                # Fastest path (most lines): a stamp, then one of the three headers held in
+                # slots a, b, c. A stamp from_iso refuses takes the full path below.
+                if text.startswith(a_text, 20):
+                    length, component, process_id, thread, level, code = a_fields
+                    a_used = True
+                elif text.startswith(b_text, 20):
+                    length, component, process_id, thread, level, code = b_fields
+                    b_used = True
+                elif text.startswith(c_text, 20):
+                    length, component, process_id, thread, level, code = c_fields
+                elif text[4:20:3] == "-- :: ":  # stamped, another header: look it up
+                    length = -1
+                    end = text.find(">:", 20)
+                    if end > 0 and text[end + 2 : end + 3] == " ":
+                        key = text[20 : end + 3]
+                        fields = slot_fields[key]
+                        if fields is not None:
+                            # refill a or b if not used since the last refill, else c: the
+                            # two or three headers that make up most of a log stay put
+                            if not a_used:
+                                a_text, a_fields = key, fields
+                            elif not b_used:
+                                b_text, b_fields = key, fields
+                            else:
+                                c_text, c_fields = key, fields
+                            a_used = b_used = False
+                            length, component, process_id, thread, level, code = fields
+                else:
+                    length = -1
+                if length >= 0 and text[4:20:3] == "-- :: ":
                     stamp = text[:19]
                     if stamp != last_stamp:
                         try:
@@ -151,7 +173,7 @@ def parse_avamar_log(
                         else:
                             last_stamp, basis = stamp, "host-local"
                     if stamp == last_stamp:
-                        message = text[20 + recent_length :]
+                        message = text[20 + length :]
                         if pending is not None:
                             if slow:
                                 yield _finish(pending, continuation, detail)
@@ -165,8 +187,8 @@ def parse_avamar_log(
                         ):
                             slow = True
                         pending = make_line(LogLine, (
-                            source, path, number, last_ts, basis, text, r_component, r_level,
-                            r_code, message, r_pid, r_thread,
+                            source, path, number, last_ts, basis, text, component, level,
+                            code, message, process_id, thread,
                             "standard", (), has_cuts and (number - batch_start) in cuts,
                         ))  # fmt: skip
                         continue
@@ -213,25 +235,11 @@ def parse_avamar_log(
                             start = -1
                 else:
                     stamp, start = None, 0
-                if start < 0:
-                    pass
-                elif text.startswith(recent_text, start):  # most lines repeat a header
-                    stop = start + recent_length
-                    header = recent_header
-                else:
+                if start >= 0:
                     end = text.find(">:", start)
                     if end > 0:
                         stop = end + 3 if text[end + 2 : end + 3] == " " else end + 2
-                        key = text[start:stop]
-                        header = headers[key]
-                        if header is not None and key[-1] == " " and not header[5]:
-                            # only a header ending in ">: " is a safe prefix test: the
-                            # first ">:" of the line is then its end, as find() would say
-                            other_text, other_length, other_header = (
-                                recent_text, recent_length, recent_header,
-                            )  # fmt: skip
-                            recent_text, recent_length, recent_header = key, len(key), header
-                            r_component, r_pid, r_thread, r_level, r_code, _ = header
+                        header = headers[text[start:stop]]
                 if header is not None:
                     message = text[stop:]
                     if stamp is None:
@@ -365,10 +373,30 @@ class _Headers(dict[str, "HeaderFields | None"]):
         return value
 
 
+class _SlotFields(dict[str, "SlotFields | None"]):
+    """Header text -> the fields a slot holds, or None when it may not fill a slot.
+
+    Only unwanted headers that end in ">: " may (see the slots in parse_avamar_log).
+    """
+
+    def __init__(self, headers: _Headers) -> None:
+        super().__init__()
+        self._headers = headers
+
+    def __missing__(self, text: str) -> SlotFields | None:
+        header = self._headers[text]
+        value = None
+        if header is not None and not header[5] and text.endswith(">: "):
+            value = (len(text), *header[:5])
+        if len(self) < self._headers._capacity:
+            self[text] = value
+        return value
+
+
 def _finish(record: LogLine, continuation: list[str], detail: Detail[ModelT]) -> LogLine | ModelT:
     """Attach continuation lines; build the validated model when the line is wanted."""
-    if continuation:
-        record = record._replace(continuation=tuple(continuation))
+    if continuation:  # _replace(continuation=…) without its keyword machinery, 5x faster
+        record = tuple.__new__(LogLine, (*record[:-2], tuple(continuation), record[-1]))
     code = record.code
     wanted = code is not None and detail.wanted_code(code)
     if not wanted and detail.markers:
