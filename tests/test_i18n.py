@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import locale
+import string
 import unicodedata
 from pathlib import Path
 
@@ -52,6 +53,21 @@ def test_every_key_in_every_language_with_the_same_placeholders() -> None:
         assert set(CATALOGS[lang]) == english_keys, lang
         for key, template in CATALOGS[lang].items():
             assert placeholders(template) == placeholders(CATALOGS["en"][key]), (lang, key)
+
+
+def test_placeholders_are_plain_names_rendered_as_str_format_would() -> None:
+    """text() looks names up directly (no ``!r``, ``.attr``, ``[i]``, nested specs)."""
+    for lang in LANGUAGES:
+        for key, template in CATALOGS[lang].items():
+            for _, name, spec, conversion in string.Formatter().parse(template):
+                if name is not None:
+                    assert name.isidentifier() and not conversion, (lang, key, name)
+                    assert "{" not in (spec or ""), (lang, key, spec)
+    assert text("timeline.gap.minutes", count=1234) == "1234 min"
+    assert text("timeline.backup-start", number=3) == "backup run 3 started"
+    assert text("timeline.event", event_id=19100, what="timeline.event.merge-failed") == (
+        "19100 background disk merge failed"
+    )
 
 
 def test_every_rule_has_a_title_and_description_in_every_language() -> None:
