@@ -81,7 +81,7 @@ def text(key: str, lang: str = "en", **args: Any) -> str:
     return "".join(rendered)
 
 
-@lru_cache(maxsize=4096)  # the catalogs hold about 400 messages per language
+@lru_cache(maxsize=4096)  # the catalogs hold about 200 messages per language
 def _pieces(lang: str, key: str) -> tuple[tuple[str, str | None, str], ...]:
     """A catalog message split once into (literal, placeholder, format) pieces.
 
