@@ -196,21 +196,29 @@ class MergeProgress(NamedTuple):
     hresult_hex: str | None = None
 
 
-def _shared(name: str | None) -> str | None:
-    """One copy of each host and VM name, however many events repeat it."""
-    return None if name is None else sys.intern(name)
+_COMPACT_FIELDS = frozenset({"computer", "vm_name", "vm_id", "hresult_hex"})
 
 
 def _compact(event: EventRecord | EventLine) -> MergeProgress:
+    """The event as a MergeProgress, with one copy of each host and VM name however many
+    events repeat it. An EventLine's fields are read from ``known`` (no model is built)."""
+    known = event.known if isinstance(event, EventLine) else None
+    if known is not None and known.keys() >= _COMPACT_FIELDS:
+        computer, vm_name, vm_id = known["computer"], known["vm_name"], known["vm_id"]
+        hresult_hex = known["hresult_hex"]
+    else:
+        computer, vm_name, vm_id = event.computer, event.vm_name, event.vm_id
+        hresult_hex = event.hresult_hex
+    intern = sys.intern
     return MergeProgress(
-        path=event.path,
-        line=event.line,
-        event_id=event.event_id,
-        timestamp=event.timestamp,
-        computer=_shared(event.computer),
-        vm_name=_shared(event.vm_name),
-        vm_id=_shared(event.vm_id),
-        hresult_hex=event.hresult_hex,
+        event.path,
+        event.line,
+        event.event_id,
+        event.timestamp,
+        computer and intern(computer),
+        vm_name and intern(vm_name),
+        vm_id and intern(vm_id),
+        hresult_hex,
     )
 
 

@@ -15,7 +15,7 @@ Hyper-V events are validated models straight away.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
@@ -278,6 +278,11 @@ class EventLine:
     @property
     def time_basis(self) -> TimeBasis:
         return "utc" if self.timestamp is not None else "none"
+
+    @property
+    def known(self) -> Mapping[str, Any]:
+        """The fields read when the event was parsed, beyond the six slots (may be empty)."""
+        return self._known or {}
 
     def to_model(self) -> EventRecord:
         """The validated pydantic model of this event (built once)."""
