@@ -375,6 +375,14 @@ def _timeline(
             host=cleanup.host,
             severity=Severity.ERROR if result == "failure" else None,
         )
+    vms: dict[tuple[str | None, str | None], VmRef] = {}  # one VmRef per VM, however many events
+
+    def resolve(mention: tuple[str | None, str | None]) -> VmRef:
+        vm = vms.get(mention)
+        if vm is None:
+            vm = vms[mention] = facts.registry.resolve(*mention)
+        return vm
+
     shown: list[EventRecord | MergeProgress] = [*facts.events, *facts.merge_progress]
     for event in shown:
         known = _EVENT_KINDS.get(event.event_id or 0)
@@ -389,7 +397,7 @@ def _timeline(
                 kind,
                 event,
                 label,
-                vm=facts.registry.resolve(*event_vm(event)),
+                vm=resolve(event_vm(event)),
                 host=short_host(event.computer),
                 severity=severity,
             )
@@ -403,7 +411,8 @@ def _timeline(
                 limit="max_timeline_entries",
             )
         )
-    kept = [*map(_entry, moments.in_order()), *finding_entries]
+    labels: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}  # most labels repeat
+    kept = [*(_entry(moment, labels) for moment in moments.in_order()), *finding_entries]
     return Timeline(sorted(kept, key=lambda e: (e.time, e.kind == "finding", e.path, e.line)))
 
 
@@ -439,13 +448,20 @@ class _LatestMoments:
         return [item[-1] for item in sorted(self._heap)]
 
 
-def _entry(moment: _Moment) -> TimelineEntry:
+def _entry(
+    moment: _Moment, labels: dict[tuple[str, tuple[tuple[str, Any], ...]], str]
+) -> TimelineEntry:
+    """The entry of a kept moment; ``labels`` remembers the labels rendered so far."""
     utc, path, line, kind, host_time, (label_id, label_args), fields = moment
+    key = (label_id, tuple(label_args.items()))
+    label = labels.get(key)
+    if label is None:
+        label = labels[key] = text(label_id, **label_args)
     return TimelineEntry(
         time=utc,
         host_time=host_time,
         kind=kind,
-        label=text(label_id, **label_args),
+        label=label,
         label_id=label_id,
         label_args=label_args,
         path=path,
