@@ -283,11 +283,20 @@ class Collector:
         one second share one datetime object, so times are looked at only when it changes."""
         run: BackupRun | None = None
         last: PluginLogRecord | LogLine | None = None
+        ended: datetime | None = None  # run.ended, kept in a local for the short path
+        gap = self.windows.run_gap
         for record in records:
             if type(record) is LogLine:
                 timestamp = record.timestamp
-                if run is None or (timestamp is not run.ended and timestamp is not None):
+                if run is None:
                     run = self._next_run(run, last, record)
+                    ended = run.ended
+                elif timestamp is not ended and timestamp is not None:
+                    if ended is not None and timestamp - ended <= gap:
+                        run.ended = ended = timestamp  # what _next_run does within a run
+                    else:
+                        run = self._next_run(run, last, record)
+                        ended = run.ended
                 last = record
                 if "Virtual machine '" in record.message:
                     _note_vm_mention(run, record.message)
@@ -298,6 +307,7 @@ class Collector:
                 continue
             new_job = record.code == 43419 and run is not None and run.records != []
             run = self._next_run(run, last, record, new_job)
+            ended = run.ended
             last = record
             run.records.append(record)
             if record.vm_name is not None or record.vm_id is not None:
