@@ -14,10 +14,9 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from pathlib import Path
 from typing import Any, TextIO
 
 from avlogparse.bundle import open_bundle
@@ -28,7 +27,7 @@ from avlogparse.limits import Limits, limits_from_options
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
 from avlogparse.parsers import parse_stream
-from avlogparse.render import render_reports
+from avlogparse.render import iter_reports
 from avlogparse.render.records_jsonl import write_jsonl
 from avlogparse.render.rule_catalog import render_rule_catalog_markdown
 from avlogparse.render.safe import escape
@@ -162,15 +161,24 @@ def _analyze(args: argparse.Namespace) -> int:
     ]  # fmt: skip
     reports = [_select(report, args) for report in _run(args, rule_ids)]
     colour = _colour(sys.stdout, args) and not args.output
-    rendered = render_reports(
+    rendered = iter_reports(
         reports, args.format, lang=args.lang or default_language(), colour=colour,
         verbose=args.verbose,
     )  # fmt: skip
     if args.output:
-        Path(args.output).write_text(rendered, encoding="utf-8")
+        with open(args.output, "w", encoding="utf-8", newline="") as output:
+            _write_in_pieces(output, rendered)
     elif not args.quiet:
-        sys.stdout.write(rendered)
+        _write_in_pieces(sys.stdout, rendered)
     return exit_code(reports, args.fail_on)
+
+
+def _write_in_pieces(output: TextIO, pieces: Iterable[str], size: int = 1 << 20) -> None:
+    """Write each piece a MiB at a time: the report of a big bundle is tens of MB of JSON,
+    and encoding it in one go would hold another copy of it in memory."""
+    for piece in pieces:
+        for start in range(0, len(piece), size):
+            output.write(piece[start : start + size])
 
 
 def _run(args: argparse.Namespace, rule_ids: list[str]) -> list[Report]:

@@ -7,7 +7,8 @@ text of that format.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from xml.etree import ElementTree
 
 from avlogparse.errors import ConfigError
@@ -23,7 +24,22 @@ from avlogparse.render.text import render_text
 
 def render_json(report: Report) -> str:
     """The full report as indented JSON (the versioned schema ``avlogparse schema`` prints)."""
-    return report.model_dump_json(indent=2)
+    return "".join(iter_json(report))
+
+
+def iter_json(report: Report) -> Iterator[str]:
+    """:func:`render_json` in pieces, a top-level field at a time.
+
+    The report of a big bundle is tens of MB of JSON; written piece by piece it never sits
+    in memory whole (with pydantic's buffer beside it). The joined pieces are byte for byte
+    ``report.model_dump_json(indent=2)``.
+    """
+    yield "{"
+    for index, name in enumerate(type(report).model_fields):
+        piece = report.model_dump_json(indent=2, include={name})  # {\n  "name": …\n}
+        yield ",\n" if index else "\n"
+        yield piece[2:-2]
+    yield "\n}"
 
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
@@ -49,12 +65,32 @@ def render_reports(
     One SARIF log with a run per bundle, one ``<testsuites>``, one CSV header, a JSON array
     (a single object for one bundle); text and JSONL are simply concatenated.
     """
+    return "".join(iter_reports(reports, fmt, lang=lang, colour=colour, verbose=verbose))
+
+
+def iter_reports(
+    reports: Sequence[Report],
+    fmt: str,
+    *,
+    lang: str = "en",
+    colour: bool = False,
+    verbose: bool = False,
+) -> Iterator[str]:
+    """:func:`render_reports` in pieces to write one after the other: the JSON of one bundle
+    comes a field at a time (see :func:`iter_json`), other documents whole. Errors (an
+    unknown format, HTML of several bundles) are raised by the call, before any piece."""
     reports = [r if r.lang == lang else localize_report(r, lang) for r in reports]
     if fmt == "text":
-        return "".join(render_text(r, colour=colour, verbose=verbose) for r in reports)
+        return iter([render_text(r, colour=colour, verbose=verbose) for r in reports])
     if fmt not in RENDERERS:
         raise ConfigError(f"unknown format {fmt!r} (one of text, {', '.join(RENDERERS)})")
-    parts = [RENDERERS[fmt](r) for r in reports]
+    if fmt == "json" and len(reports) == 1:
+        return chain(iter_json(reports[0]), "\n")
+    return iter([_document(fmt, [RENDERERS[fmt](r) for r in reports])])
+
+
+def _document(fmt: str, parts: list[str]) -> str:
+    """The parts of several reports (or one) combined into one document of ``fmt``."""
     if len(parts) == 1:
         return parts[0] if parts[0].endswith("\n") else parts[0] + "\n"
     return _COMBINE.get(fmt, "".join)(parts)
@@ -100,6 +136,8 @@ _COMBINE: dict[str, Callable[[list[str]], str]] = {
 
 __all__ = [
     "RENDERERS",
+    "iter_json",
+    "iter_reports",
     "render_csv",
     "render_findings_jsonl",
     "render_html",

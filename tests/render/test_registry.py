@@ -22,6 +22,20 @@ def test_json_round_trips_into_the_report(sample_report: Report) -> None:
     assert Report.model_validate_json(RENDERERS["json"](sample_report)) == sample_report
 
 
+def test_json_in_pieces_is_pydantic_json_byte_for_byte(
+    sample_report: Report, empty_report: Report
+) -> None:
+    """iter_json writes a field at a time (big bundles) and still gives the same bytes."""
+    from avlogparse.render import iter_json, iter_reports
+
+    for report in (sample_report, empty_report):
+        pieces = list(iter_json(report))
+        assert len(pieces) > len(Report.model_fields)
+        assert "".join(pieces) == report.model_dump_json(indent=2)
+        written = "".join(iter_reports([report], "json", lang=report.lang))
+        assert written == report.model_dump_json(indent=2) + "\n"
+
+
 def test_several_bundles_make_one_document(sample_report: Report) -> None:
     """One SARIF log, one <testsuites>, one CSV header, a JSON array; html takes one."""
     import csv
