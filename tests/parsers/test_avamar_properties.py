@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import LogLine, Unparsed
+from avlogparse.models.records import LogLine, PluginLogRecord, Unparsed
 from avlogparse.parsers.avamar_log import STANDARD_LINE
 from avlogparse.parsers.avhypervvss import parse_avhypervvss
 from avlogparse.parsers.winclustersvc import parse_winclustersvc
@@ -131,3 +131,47 @@ def test_fast_path_agrees_with_the_full_grammar(stamp: str, header: tuple[str, .
             expected_time = None
     assert record.timestamp == expected_time
     assert record.time_basis == ("host-local" if expected_time is not None else "none")
+
+
+SLOT_STAMPS = st.sampled_from(
+    ["2019-04-15 00:05:05 ", "2019-04-15 00:05:06 ", "2019-04-15 00:05:06 ", "",
+     "2019-13-45 00:05:05 ", "2019-W16-1 00:05:05 ", "2019-04-15 000505+01 ",
+     "2019-04-15T00:05:05 ", "2019-04-15 00:05:05.5 "]
+)  # fmt: skip
+SLOT_HEADERS = st.sampled_from(
+    ["avtar Info <8688>: ", "avhypervvss Info <0000>: ", "avtar Info <5156>: ",
+     "avtar Info <7539>: ", "avtar Info <5100>:", "avhypervvss Error <43426>: ",
+     "avtar[12:3] Info <6083>: ", "avtar [main] Warning <10684>: ", "x>: y Info <1>: ",
+     "avtar Info <8688>:  "]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(SLOT_STAMPS, SLOT_HEADERS, st.sampled_from(["", "a", "b>: c"])),
+                min_size=1, max_size=25))  # fmt: skip
+def test_header_slots_agree_with_the_full_grammar(lines: list[tuple[str, str, str]]) -> None:
+    """Lines repeating a few headers go through the hot loop's header slots (refilled as
+    headers come and go); every record must still say what STANDARD_LINE says."""
+    texts = ["".join(parts) for parts in lines]
+    records, stats = run(parse_avhypervvss, "\n".join(texts).encode("utf-8"))
+    assert len(records) == len(texts) and stats.balanced()
+    last_time: datetime | None = None
+    for record, line in zip(records, texts, strict=True):
+        match = STANDARD_LINE.match(line)
+        if match is None:  # a stamp of another shape: no layout fits
+            assert isinstance(record, Unparsed), line
+            continue
+        assert isinstance(record, LogLine | PluginLogRecord), line
+        ts_text, _, component, pid, tid, thread, level, code, message = match.groups()
+        assert (record.component, record.level, record.code, record.message) == (
+            component, level, int(code), message,
+        ), line  # fmt: skip
+        assert (record.process_id, record.thread) == (
+            None if pid is None else int(pid), tid if thread is None else thread,
+        ), line  # fmt: skip
+        if ts_text is not None:
+            try:
+                last_time = datetime.fromisoformat(ts_text)
+            except ValueError:
+                last_time = None
+        assert record.timestamp == last_time, line
