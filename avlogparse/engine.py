@@ -7,6 +7,7 @@ says so; a rule that fails is a diagnostic, never a crash.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import os
 import re
@@ -141,6 +142,36 @@ def analyze(
     Raises :class:`~avlogparse.errors.AvlogparseError` only for what the caller must handle
     (no such path, nothing analysable, a bad ``tz``); everything else is in the report.
     """
+    # What the collector keeps lives until the report is built. Frozen after each file, it
+    # is no longer rescanned by every full collection of the cyclic GC (perf-notes §8: 2-3 %
+    # of analyze on 1 M lines). A process that froze objects itself (a pre-fork server) is
+    # left alone.
+    freezing = gc.get_freeze_count() == 0
+    try:
+        return _analyze(
+            path_or_bundle, tz, rules, limits, windows, lang, progress,
+            gc.freeze if freezing else _nothing,
+        )  # fmt: skip
+    finally:
+        if freezing:
+            gc.unfreeze()
+
+
+def _nothing() -> None:
+    """What is done after each file when objects are not frozen."""
+
+
+def _analyze(
+    path_or_bundle: str | os.PathLike[str] | Bundle,
+    tz: str | tzinfo | None,
+    rules: Iterable[Rule] | None,
+    limits: Limits,
+    windows: Windows | None,
+    lang: str | None,
+    progress: Callable[[Progress], None] | None,
+    after_file: Callable[[], None],
+) -> Report:
+    """:func:`analyze`, with ``after_file`` called after each file is collected."""
     started = time.perf_counter()
     lang = check_language(lang or "en")
     clock = given_clock(tz) if tz is not None else None
@@ -159,6 +190,7 @@ def analyze(
             stream = cast(BinaryIO, _CountingStream(stream, done, progress))
         parsed = parse_stream(stream, member.path, member.kind, limits)
         collector.add_file(member.kind, parsed)
+        after_file()
         inputs.append(_input_file(parsed.stats, member.size))
         diagnostics.extend(parsed.stats.diagnostics)
         if progress is not None:

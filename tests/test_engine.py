@@ -160,3 +160,20 @@ def test_evidence_is_capped_per_finding(tmp_path: Path) -> None:
     capped = [f for f in report.findings if f.data.get("evidence_total")]
     assert capped and all(len(f.evidence) == MAX_EVIDENCE for f in capped)
     assert all(f.data["evidence_total"] > MAX_EVIDENCE for f in capped)
+
+
+def test_analyze_leaves_the_gc_as_it_found_it() -> None:
+    """analyze() freezes what it keeps between files and unfreezes it at the end; objects a
+    caller froze itself stay frozen, and nothing of analyze's is left frozen then either."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    avlogparse.analyze(SAMPLE)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        avlogparse.analyze(SAMPLE)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
