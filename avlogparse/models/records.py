@@ -221,7 +221,8 @@ class EventLine:
     """
 
     __slots__ = (
-        "path", "line", "raw", "provider", "event_id", "timestamp", "_known", "_build", "_model",
+        "path", "line", "raw", "provider", "event_id", "timestamp", "_known", "_build",
+        "_build_args", "_model",
     )  # fmt: skip
     source: ClassVar[Source] = Source.EVENT_XML
 
@@ -262,8 +263,9 @@ class EventLine:
         provider: str | None,
         event_id: int | None,
         timestamp: datetime | None,
-        build: Callable[[], EventRecord],
+        build: Callable[..., EventRecord],
         known: dict[str, Any] | None = None,
+        build_args: tuple[Any, ...] = (),
     ) -> None:
         self.path = path
         self.line = line
@@ -272,7 +274,8 @@ class EventLine:
         self.event_id = event_id
         self.timestamp = timestamp
         self._known = known
-        self._build: Callable[[], EventRecord] | None = build
+        self._build: Callable[..., EventRecord] | None = build  # called with build_args
+        self._build_args = build_args  # not a partial: one object less per event
         self._model: EventRecord | None = None
 
     @property
@@ -288,7 +291,8 @@ class EventLine:
         """The validated pydantic model of this event (built once)."""
         if self._model is None:
             assert self._build is not None
-            self._model, self._build = self._build(), None
+            self._model = self._build(*self._build_args)
+            self._build, self._build_args = None, ()
         return self._model
 
     def model_dump(self, mode: Literal["python", "json"] = "python") -> dict[str, Any]:

@@ -60,7 +60,6 @@ import re
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from functools import partial
 from typing import Any, BinaryIO, Literal, NoReturn, TypeVar
 from xml.parsers import expat
 
@@ -249,7 +248,7 @@ def _parse(
             ev_line = parser.CurrentLineNumber + line_base
             data_kind = culture = None
             positional = 0
-            del texts[:]
+            texts.clear()
             parser.StartElementHandler = start_event
             parser.EndElementHandler = end_event
         if depth > max_depth:
@@ -263,8 +262,7 @@ def _parse(
         """A child of ``<Event>``: pick the handlers of its section."""
         nonlocal depth, sec_depth, data_kind, culture
         depth += 1
-        if texts:
-            del texts[:]
+        texts.clear()
         if name == ev_name:
             halt("nested")
         sec_depth = depth
@@ -306,17 +304,12 @@ def _parse(
         parser.EndElementHandler = end_out
         depth -= 1
 
-    def back_to_event() -> None:
-        parser.StartElementHandler = start_event
-        parser.EndElementHandler = end_event
-
     # System and RenderingInfo values are keyed by expanded name (the record builder looks
     # them up in the event's namespace): no local-name lookup on the hottest elements
     def start_system(name: str, attrs: _Attrs) -> None:
         nonlocal depth
         depth += 1
-        if texts:
-            del texts[:]
+        texts.clear()
         if attrs:
             sys_attrs[name] = attrs
         if name == ev_name:
@@ -327,17 +320,17 @@ def _parse(
     def end_system(name: str) -> None:
         nonlocal depth
         if depth == sec_depth:
-            back_to_event()
+            parser.StartElementHandler = start_event  # back to the event's children
+            parser.EndElementHandler = end_event
         elif texts:
             sys_text[name] = "".join(texts)
-            del texts[:]
+            texts.clear()
         depth -= 1
 
     def start_event_data(name: str, attrs: _Attrs) -> None:
         nonlocal depth, data_key, positional
         depth += 1
-        if texts:
-            del texts[:]
+        texts.clear()
         if name == ev_name:
             halt("nested")
         if depth == sec_depth + 1:
@@ -357,11 +350,12 @@ def _parse(
         def end(name: str) -> None:
             nonlocal depth, data_key
             if depth == sec_depth:
-                back_to_event()
+                parser.StartElementHandler = start_event  # back to the event's children
+                parser.EndElementHandler = end_event
             elif data_key is not None and depth == sec_depth + value_depth:
                 if texts:
                     value = "".join(texts)
-                    del texts[:]
+                    texts.clear()
                     data[data_key] = "" if value.isspace() else value
                 else:
                     data[data_key] = ""
@@ -375,8 +369,7 @@ def _parse(
     def start_user_data(name: str, attrs: _Attrs) -> None:
         nonlocal depth, data_key
         depth += 1
-        if texts:
-            del texts[:]
+        texts.clear()
         if name == ev_name:
             halt("nested")
         if depth == sec_depth + 2:  # a child of the wrapper (VmlEventLog …)
@@ -390,8 +383,7 @@ def _parse(
     def start_rendering(name: str, attrs: _Attrs) -> None:
         nonlocal depth
         depth += 1
-        if texts:
-            del texts[:]
+        texts.clear()
         if name == ev_name:
             halt("nested")
         if depth > max_depth:
@@ -400,10 +392,11 @@ def _parse(
     def end_rendering(name: str) -> None:
         nonlocal depth
         if depth == sec_depth:
-            back_to_event()
+            parser.StartElementHandler = start_event  # back to the event's children
+            parser.EndElementHandler = end_event
         elif texts:
             render[name] = "".join(texts)
-            del texts[:]
+            texts.clear()
         depth -= 1
 
     def start_other(name: str, attrs: _Attrs) -> None:
@@ -417,7 +410,8 @@ def _parse(
     def end_other(name: str) -> None:
         nonlocal depth
         if depth == sec_depth:
-            back_to_event()
+            parser.StartElementHandler = start_event  # back to the event's children
+            parser.EndElementHandler = end_event
         depth -= 1
 
     def refuse(*_: object) -> NoReturn:
@@ -444,7 +438,7 @@ def _parse(
         ev_start = -1
         data_key = None
         sys_attrs, sys_text, data, render = {}, {}, {}, {}
-        del texts[:]
+        texts.clear()
         scanning = False
         made.Parse(_ROOT, False)
 
@@ -671,7 +665,7 @@ def _parse(
                         ev_start, ev_line, fed, f"event larger than max_event_bytes ({max_event})"
                     )
             else:
-                del texts[:]
+                texts.clear()
                 consumed = parser.CurrentByteIndex + base
                 if fed - consumed > max_event:  # one unfinished token (tag, comment) too big
                     line = parser.CurrentLineNumber + line_base
@@ -908,8 +902,7 @@ def _record(
         # read for every checkpoint of every VM: what the correlation needs, no model
         known = _hyperv_extra(data, _message(render, keys[14]), caches)
         known["computer"] = caches.texts[sys_text.get(keys[12])]
-    build = partial(_event_record, *fields)
-    return EventLine(path, line, raw, provider, event_id, timestamp, build, known)
+    return EventLine(path, line, raw, provider, event_id, timestamp, _event_record, known, fields)
 
 
 def _message(render: dict[str, str], key: str) -> str | None:
