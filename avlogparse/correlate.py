@@ -710,15 +710,18 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
         )
     best: tuple[int, float, int] | None = None
     scores: dict[int, int] = {}
+    # (local, UTC times, window start, window end): for each offset the window is shifted;
+    # the first UTC time in it (bisected) counts, and how far it lies from the local time
+    spans = [(local, times, local + low, local + high) for local, times, low, high in anchors]
     for minutes in range(-14 * 60, 14 * 60 + 1, 15):
         offset = timedelta(minutes=minutes)
         explained = 0
         total_lag = 0.0
-        for local, utc_times, low, high in anchors:
-            lag = _smallest_lag(utc_times, local - offset + low, local - offset + high)
-            if lag is not None:
+        for local, utc_times, start, end in spans:
+            at = bisect_left(utc_times, start - offset)
+            if at < len(utc_times) and utc_times[at] <= end - offset:
                 explained += 1
-                total_lag += abs((lag + offset - local).total_seconds())
+                total_lag += abs((utc_times[at] + offset - local).total_seconds())
         scores[minutes] = explained
         if explained and (best is None or (explained, -total_lag) > (best[0], -best[1])):
             best = (explained, total_lag, minutes)
@@ -753,9 +756,3 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
 def _naive_sorted(events: Iterable[EventRecord | MergeProgress]) -> list[datetime]:
     """Event times as sorted naive UTC, for bisecting."""
     return sorted(e.timestamp.replace(tzinfo=None) for e in events if e.timestamp is not None)
-
-
-def _smallest_lag(times: list[datetime], low: datetime, high: datetime) -> datetime | None:
-    """The first time within [low, high] in a sorted list, or None."""
-    at = bisect_left(times, low)
-    return times[at] if at < len(times) and times[at] <= high else None
