@@ -173,6 +173,8 @@ def parse_avamar_log(
                         else:
                             last_stamp, basis = stamp, "host-local"
                     if stamp == last_stamp:
+                        # what the general path below does for a header line, inlined: nine
+                        # lines in ten end here, and a shared tail costs 2-3 % (measured)
                         message = text[20 + length :]
                         if pending is not None:
                             if slow:
