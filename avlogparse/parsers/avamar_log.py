@@ -89,9 +89,11 @@ def parse_avamar_log(
     A record is yielded when the next line shows it has no more continuation lines, so
     memory stays one record deep. ``stats`` is complete once the generator is exhausted.
 
-    This is the hot loop of the library (perf-notes §4): one header match per line, one tuple
-    per record, no function call for an ordinary line. Wanted lines and lines with
-    continuations take the slower :func:`_finish` path.
+    This is the hot loop of the library (perf-notes §4; benchmarks/README.md has where its
+    time goes). A plain line costs a prefix test against the header slots, a
+    ``fromisoformat`` per new second and one tuple, with no function call; other shapes take
+    the full :data:`STANDARD_LINE` match, and wanted lines and lines with continuations the
+    slower :func:`_finish` path.
     """
     line_stats = LineStats()
     diagnostics = FileDiagnostics(path, stats)
