@@ -47,6 +47,9 @@ STANDARD_LINE = re.compile(
 HEADER = re.compile(_HEADER, re.ASCII)
 """The header alone: what :class:`_Headers` validates once per distinct header text."""
 HEADER_CACHE_SIZE = 4096
+HEADER_CACHE_KEY_CHARS = 256
+"""Longer header texts are matched each time, never remembered: a hostile log of long
+lines, each with a ``>:`` far in, would otherwise keep 4096 of them (256 MiB)."""
 """Distinct headers remembered per file (pids make some unique; those are matched each time)."""
 DEBUG_LINE = re.compile(
     r"(\d{4})/(\d\d)/(\d\d)-(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? \[([^\]]{0,128})\] ?(.*)",
@@ -350,7 +353,8 @@ class _Headers(dict[str, "HeaderFields | None"]):
 
     Logs repeat a few hundred headers millions of times, so each distinct one is matched
     against :data:`HEADER` once; ``None`` marks text that is no plain header (the line then
-    takes the full :data:`STANDARD_LINE` match). At most ``capacity`` entries are kept.
+    takes the full :data:`STANDARD_LINE` match). At most ``capacity`` entries are kept, none
+    longer than :data:`HEADER_CACHE_KEY_CHARS`.
     """
 
     def __init__(self, wanted_code: Callable[[int], bool], capacity: int) -> None:
@@ -372,7 +376,7 @@ class _Headers(dict[str, "HeaderFields | None"]):
                 code,
                 self._wanted_code(code),
             )
-        if len(self) < self._capacity:
+        if len(self) < self._capacity and len(text) <= HEADER_CACHE_KEY_CHARS:
             self[text] = value
         return value
 
@@ -392,7 +396,7 @@ class _SlotFields(dict[str, "SlotFields | None"]):
         value = None
         if header is not None and not header[5] and text.endswith(">: "):
             value = (len(text), *header[:5])
-        if len(self) < self._headers._capacity:
+        if len(self) < self._headers._capacity and len(text) <= HEADER_CACHE_KEY_CHARS:
             self[text] = value
         return value
 

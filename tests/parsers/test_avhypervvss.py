@@ -239,3 +239,22 @@ def test_continuation_lines_stay_with_their_own_record() -> None:
         "avtar Info <0000>: a\n  a1\n\navtar Info <0000>: b\navtar Info <0000>: c\n  c1\n"
     )
     assert [r.continuation for r in records] == [("  a1",), (), ("  c1",)]
+
+
+def test_long_header_texts_are_matched_but_not_remembered() -> None:
+    """The header caches keep short texts only: a hostile log of long lines with a ">:" far
+    in would otherwise keep thousands of them (81.6 MiB above imports for an 80 MB log)."""
+    from avlogparse.parsers.avamar_log import HEADER_CACHE_KEY_CHARS, _Headers, _SlotFields
+
+    headers = _Headers(lambda code: False, 16)
+    slots = _SlotFields(headers)
+    short = "avtar Info <5100>: "
+    long = "a" * HEADER_CACHE_KEY_CHARS + " Info <5100>: "
+    assert slots[short] == (len(short), "avtar", None, None, "Info", 5100)
+    assert slots[long] == (len(long), "a" * HEADER_CACHE_KEY_CHARS, None, None, "Info", 5100)
+    assert short in headers and short in slots
+    assert long not in headers and long not in slots
+    line = f"2024-03-13 00:05:04 {long}x".encode()
+    stats = ParseStats(path="x.log", kind="avhypervvss")
+    [record] = parse_avhypervvss(io.BytesIO(line), "x.log", stats)
+    assert (record.component, record.code, record.message) == (long[:-14], 5100, "x")
