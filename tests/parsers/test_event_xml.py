@@ -690,6 +690,32 @@ def test_memory_stays_flat() -> None:
     assert large < small * 2 and large < 8 << 20
 
 
+def test_memory_stays_flat_when_every_event_names_another_long_host() -> None:
+    """The per-file memos keep short texts only (a hostile export, 20 KB per host name)."""
+
+    def peak(count: int) -> int:
+        events = "".join(
+            VMMS_19100.replace("19100", "19070").replace(
+                "<Computer>", f"<Computer>{'h' * 20_000}{number}"
+            )
+            + "\r\n"
+            for number in range(count)
+        )
+        stream = io.BytesIO(f"<Events>\r\n{events}</Events>\r\n".encode())
+        stats = ParseStats(path="x", kind="event-xml")
+        tracemalloc.start()
+        try:
+            for number, record in enumerate(parse_event_xml(stream, "x", stats)):
+                assert record.computer.startswith("h" * 20_000 + str(number))  # read, not kept
+            assert stats.event_records == count
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(40), peak(400)  # 0.8 MB and 8 MB of host names
+    assert large < small * 2 and large < 4 << 20
+
+
 def test_safety_net_turns_a_failing_stream_into_a_diagnostic() -> None:
     class Failing(io.BytesIO):
         def read(self, size: int | None = -1) -> bytes:
