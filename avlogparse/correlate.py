@@ -397,10 +397,13 @@ class VmRegistry:
     def __init__(self) -> None:
         self._names_by_id: dict[str, str | None] = {}
         self._ids_by_name: dict[str, set[str]] = defaultdict(set)
+        # one VmRef per mention, shared (it is frozen): events repeat the same few VMs
+        self._resolved: dict[tuple[str | None, str | None], VmRef] = {}
 
     def learn(self, name: str | None, vm_id: str | None) -> None:
         if vm_id is None:
             return
+        self._resolved.clear()
         if name is not None or vm_id not in self._names_by_id:
             self._names_by_id[vm_id] = name
         if name is not None:
@@ -408,6 +411,14 @@ class VmRegistry:
 
     def resolve(self, name: str | None, vm_id: str | None) -> VmRef:
         """The canonical reference for a mention (``id`` set whenever it is certain)."""
+        vm = self._resolved.get((name, vm_id))
+        if vm is None:
+            vm = self._reference(name, vm_id)
+            if len(self._resolved) < 4096:  # hostile exports name a new VM per event
+                self._resolved[(name, vm_id)] = vm
+        return vm
+
+    def _reference(self, name: str | None, vm_id: str | None) -> VmRef:
         if vm_id is not None:
             return VmRef(name=name or self._names_by_id.get(vm_id), id=vm_id)
         if name is not None:
@@ -686,7 +697,9 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
     on a 15-minute grid from -14 h to +14 h is scored by how many anchors it explains; the
     best wins, ties going to the smallest total lag.
     """
-    anchors: list[tuple[datetime, list[datetime], timedelta, timedelta]] = []
+    # (host-local time, sorted UTC times, window start, window end): for each offset the
+    # window is shifted; the first UTC time in it (bisected) counts, with how far it lies
+    anchors: list[tuple[datetime, list[datetime], datetime, datetime]] = []
     merge_times = _naive_sorted(e for e in collector.all_events() if e.event_id in _MERGE_EVENTS)
     checkpoint_times = _naive_sorted(
         e for e in collector.events if e.event_id == CHECKPOINT_FAILED_EVENT
@@ -694,13 +707,14 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
     for cleanup in collector.cleanups:
         local = cleanup.local_time
         if local is not None and local.year in PLAUSIBLE_YEARS and merge_times:
-            anchors.append((local, merge_times, -windows.clock_skew, windows.merge_after_cleanup))
+            window = (local - windows.clock_skew, local + windows.merge_after_cleanup)
+            anchors.append((local, merge_times, *window))
     match = windows.checkpoint_event_match
     for run in collector.runs:
         for record in run.failures:
             stamp = record.timestamp
             if stamp is not None and stamp.year in PLAUSIBLE_YEARS and checkpoint_times:
-                anchors.append((stamp, checkpoint_times, -match, match))
+                anchors.append((stamp, checkpoint_times, stamp - match, stamp + match))
     if not anchors:
         return HostClock(
             zone=timezone.utc,
@@ -710,14 +724,11 @@ def infer_clock(collector: Collector, windows: Windows) -> HostClock:
         )
     best: tuple[int, float, int] | None = None
     scores: dict[int, int] = {}
-    # (local, UTC times, window start, window end): for each offset the window is shifted;
-    # the first UTC time in it (bisected) counts, and how far it lies from the local time
-    spans = [(local, times, local + low, local + high) for local, times, low, high in anchors]
     for minutes in range(-14 * 60, 14 * 60 + 1, 15):
         offset = timedelta(minutes=minutes)
         explained = 0
         total_lag = 0.0
-        for local, utc_times, start, end in spans:
+        for local, utc_times, start, end in anchors:
             at = bisect_left(utc_times, start - offset)
             if at < len(utc_times) and utc_times[at] <= end - offset:
                 explained += 1

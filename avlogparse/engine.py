@@ -148,17 +148,10 @@ def analyze(
     # left alone.
     freezing = gc.get_freeze_count() == 0
     try:
-        return _analyze(
-            path_or_bundle, tz, rules, limits, windows, lang, progress,
-            gc.freeze if freezing else _nothing,
-        )  # fmt: skip
+        return _analyze(path_or_bundle, tz, rules, limits, windows, lang, progress, freezing)
     finally:
         if freezing:
             gc.unfreeze()
-
-
-def _nothing() -> None:
-    """What is done after each file when objects are not frozen."""
 
 
 def _analyze(
@@ -169,9 +162,9 @@ def _analyze(
     windows: Windows | None,
     lang: str | None,
     progress: Callable[[Progress], None] | None,
-    after_file: Callable[[], None],
+    freeze: bool,
 ) -> Report:
-    """:func:`analyze`, with ``after_file`` called after each file is collected."""
+    """:func:`analyze`; ``freeze``: what exists is frozen after each file is collected."""
     started = time.perf_counter()
     lang = check_language(lang or "en")
     clock = given_clock(tz) if tz is not None else None
@@ -190,7 +183,8 @@ def _analyze(
             stream = cast(BinaryIO, _CountingStream(stream, done, progress))
         parsed = parse_stream(stream, member.path, member.kind, limits)
         collector.add_file(member.kind, parsed)
-        after_file()
+        if freeze:
+            gc.freeze()
         inputs.append(_input_file(parsed.stats, member.size))
         diagnostics.extend(parsed.stats.diagnostics)
         if progress is not None:
@@ -407,14 +401,6 @@ def _timeline(
             host=cleanup.host,
             severity=Severity.ERROR if result == "failure" else None,
         )
-    vms: dict[tuple[str | None, str | None], VmRef] = {}  # one VmRef per VM, however many events
-
-    def resolve(mention: tuple[str | None, str | None]) -> VmRef:
-        vm = vms.get(mention)
-        if vm is None:
-            vm = vms[mention] = facts.registry.resolve(*mention)
-        return vm
-
     shown: list[EventRecord | MergeProgress] = [*facts.events, *facts.merge_progress]
     for event in shown:
         known = _EVENT_KINDS.get(event.event_id or 0)
@@ -429,7 +415,7 @@ def _timeline(
                 kind,
                 event,
                 label,
-                vm=resolve(event_vm(event)),
+                vm=facts.registry.resolve(*event_vm(event)),
                 host=short_host(event.computer),
                 severity=severity,
             )

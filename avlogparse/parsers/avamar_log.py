@@ -32,6 +32,7 @@ from avlogparse.models.diagnostics import (
     ParseStats,
 )
 from avlogparse.models.records import AvamarLogRecord, LogLine, Source, TimeBasis, Unparsed
+from avlogparse.parsers.memo import memorable
 from avlogparse.textio import LineStats, iter_line_batches
 
 _HEADER = (
@@ -46,11 +47,6 @@ STANDARD_LINE = re.compile(
 """A standard line: stamp, the header (component … ``<code>: ``), the message."""
 HEADER = re.compile(_HEADER, re.ASCII)
 """The header alone: what :class:`_Headers` validates once per distinct header text."""
-HEADER_CACHE_SIZE = 4096
-HEADER_CACHE_KEY_CHARS = 256
-"""Longer header texts are matched each time, never remembered: a hostile log of long
-lines, each with a ``>:`` far in, would otherwise keep 4096 of them (256 MiB)."""
-"""Distinct headers remembered per file (pids make some unique; those are matched each time)."""
 DEBUG_LINE = re.compile(
     r"(\d{4})/(\d\d)/(\d\d)-(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? \[([^\]]{0,128})\] ?(.*)",
     re.ASCII | re.DOTALL,
@@ -109,7 +105,7 @@ def parse_avamar_log(
     more = markers[2:]
     max_continuation = limits.max_record_lines
     make_line = tuple.__new__
-    headers = _Headers(detail.wanted_code, HEADER_CACHE_SIZE)
+    headers = _Headers(detail.wanted_code)
     # Three unwanted headers that end in ">: " (slots a, b, c) with their fields: length,
     # component, pid, thread, level, code. Most lines repeat one of them, so a startswith
     # test replaces find() + slice + lookup. ">: " at the end makes the prefix test exact:
@@ -141,34 +137,33 @@ def parse_avamar_log(
                 number += 1
                 # Fastest path (most lines): a stamp, then one of the three headers held in
                 # slots a, b, c. A stamp from_iso refuses takes the full path below.
-                if text.startswith(a_text, 20):
-                    length, component, process_id, thread, level, code = a_fields
-                    a_used = True
-                elif text.startswith(b_text, 20):
-                    length, component, process_id, thread, level, code = b_fields
-                    b_used = True
-                elif text.startswith(c_text, 20):
-                    length, component, process_id, thread, level, code = c_fields
-                elif text[4:20:3] == "-- :: ":  # stamped, another header: look it up
-                    length = -1
-                    end = text.find(">:", 20)
-                    if end > 0 and text[end + 2 : end + 3] == " ":
-                        key = text[20 : end + 3]
-                        fields = slot_fields[key]
-                        if fields is not None:
-                            # refill a or b if not used since the last refill, else c: the
-                            # two or three headers that make up most of a log stay put
-                            if not a_used:
-                                a_text, a_fields = key, fields
-                            elif not b_used:
-                                b_text, b_fields = key, fields
-                            else:
-                                c_text, c_fields = key, fields
-                            a_used = b_used = False
-                            length, component, process_id, thread, level, code = fields
-                else:
-                    length = -1
-                if length >= 0 and text[4:20:3] == "-- :: ":
+                length = -1
+                if text[4:20:3] == "-- :: ":  # the separators of "dddd-dd-dd dd:dd:dd "
+                    if text.startswith(a_text, 20):
+                        length, component, process_id, thread, level, code = a_fields
+                        a_used = True
+                    elif text.startswith(b_text, 20):
+                        length, component, process_id, thread, level, code = b_fields
+                        b_used = True
+                    elif text.startswith(c_text, 20):
+                        length, component, process_id, thread, level, code = c_fields
+                    else:  # another header: look it up
+                        end = text.find(">:", 20)
+                        if end > 0 and text[end + 2 : end + 3] == " ":
+                            key = text[20 : end + 3]
+                            fields = slot_fields[key]
+                            if fields is not None:
+                                # refill a or b if not used since the last refill, else c:
+                                # the two or three headers that make up a log stay put
+                                if not a_used:
+                                    a_text, a_fields = key, fields
+                                elif not b_used:
+                                    b_text, b_fields = key, fields
+                                else:
+                                    c_text, c_fields = key, fields
+                                a_used = b_used = False
+                                length, component, process_id, thread, level, code = fields
+                if length >= 0:
                     stamp = text[:19]
                     if stamp != last_stamp:
                         try:
@@ -353,14 +348,13 @@ class _Headers(dict[str, "HeaderFields | None"]):
 
     Logs repeat a few hundred headers millions of times, so each distinct one is matched
     against :data:`HEADER` once; ``None`` marks text that is no plain header (the line then
-    takes the full :data:`STANDARD_LINE` match). At most ``capacity`` entries are kept, none
-    longer than :data:`HEADER_CACHE_KEY_CHARS`.
+    takes the full :data:`STANDARD_LINE` match). What is kept is bounded as every parser memo
+    is (:mod:`avlogparse.parsers.memo`); pids make some headers unique.
     """
 
-    def __init__(self, wanted_code: Callable[[int], bool], capacity: int) -> None:
+    def __init__(self, wanted_code: Callable[[int], bool]) -> None:
         super().__init__()
         self._wanted_code = wanted_code
-        self._capacity = capacity
 
     def __missing__(self, text: str) -> HeaderFields | None:
         match = HEADER.fullmatch(text)
@@ -376,7 +370,7 @@ class _Headers(dict[str, "HeaderFields | None"]):
                 code,
                 self._wanted_code(code),
             )
-        if len(self) < self._capacity and len(text) <= HEADER_CACHE_KEY_CHARS:
+        if memorable(self, text):
             self[text] = value
         return value
 
@@ -396,7 +390,7 @@ class _SlotFields(dict[str, "SlotFields | None"]):
         value = None
         if header is not None and not header[5] and text.endswith(">: "):
             value = (len(text), *header[:5])
-        if len(self) < self._headers._capacity and len(text) <= HEADER_CACHE_KEY_CHARS:
+        if memorable(self, text):
             self[text] = value
         return value
 

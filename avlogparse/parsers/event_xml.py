@@ -58,7 +58,7 @@ from __future__ import annotations
 import codecs
 import re
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, BinaryIO, Literal, NoReturn, TypeVar
 from xml.parsers import expat
@@ -73,6 +73,7 @@ from avlogparse.models.diagnostics import (
 )
 from avlogparse.models.records import EventLine, EventRecord, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
+from avlogparse.parsers.memo import memorable
 from avlogparse.textio import detect_encoding
 
 READ_BYTES = 1 << 18
@@ -229,7 +230,7 @@ def _parse(
 
     def learn(name: str) -> str:
         local = name.rpartition("}")[2]
-        if _memorable(names, name):
+        if memorable(names, name):
             names[name] = local
         return local
 
@@ -787,24 +788,12 @@ def _unique(key: str, data: dict[str, str]) -> str:
     return f"{key}#{number}"
 
 
-MEMO_ENTRIES = 4096
-MEMO_KEY_CHARS = 256
-"""The per-file memos keep at most this many texts, none longer: a hostile export whose
-events each name another 100 KB computer would otherwise keep them all (192 MiB above
-imports for 2,000 such events)."""
-
-
-def _memorable(memo: Mapping[Any, Any], key: str | None, entries: int = MEMO_ENTRIES) -> bool:
-    """Whether ``key`` may join ``memo``: room left, and not a long text."""
-    return len(memo) < entries and (key is None or len(key) <= MEMO_KEY_CHARS)
-
-
 class _IntMemo(dict[str | None, int | None]):
     """``text -> int`` (None when not a number); System values repeat on every event."""
 
     def __missing__(self, key: str | None) -> int | None:
         value = _int(key)
-        if _memorable(self, key):
+        if memorable(self, key):
             self[key] = value
         return value
 
@@ -814,7 +803,7 @@ class _TextMemo(dict[str | None, str | None]):
 
     def __missing__(self, key: str | None) -> str | None:
         value = key.strip() or None if key else None
-        if _memorable(self, key):
+        if memorable(self, key):
             self[key] = value
         return value
 
@@ -826,7 +815,7 @@ class _GuidMemo(dict[str | None, tuple[str | None, bool]]):
         value: tuple[str | None, bool] = (None, False)
         if key and key.strip("{} \t\r\n"):
             value = normalize_guid(key)
-        if _memorable(self, key):
+        if memorable(self, key):
             self[key] = value
         return value
 
@@ -843,7 +832,7 @@ class _KeyMemo(dict[str, tuple[str, ...]]):
     def __missing__(self, event_name: str) -> tuple[str, ...]:
         namespace = event_name[: -len("Event")]
         value = tuple(namespace + local for local in _KEYS)
-        if _memorable(self, event_name, 64):
+        if memorable(self, event_name, 64):
             self[event_name] = value
         return value
 
@@ -864,7 +853,7 @@ class _Caches:
         hyperv = self.hyperv.get(provider)
         if hyperv is None:
             hyperv = "hyper-v" in provider.lower()
-            if _memorable(self.hyperv, provider, 1024):
+            if memorable(self.hyperv, provider, 1024):
                 self.hyperv[provider] = hyperv
         return hyperv
 
@@ -1030,7 +1019,7 @@ def _hyperv_fields(
         hresult = caches.hresults.get(code, -1)
         if hresult == -1:
             hresult = _hresult_code(code)
-            if _memorable(caches.hresults, code, 1024):
+            if memorable(caches.hresults, code, 1024):
                 caches.hresults[code] = hresult
     if hresult is None:
         for value in data.values():

@@ -31,6 +31,7 @@ from avlogparse.models.diagnostics import ParseStats
 from avlogparse.models.records import ClusterLogRecord, LogLine, Source, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
 from avlogparse.parsers.avamar_log import Detail, parse_avamar_log, parse_group_time
+from avlogparse.parsers.memo import MEMO_KEY_CHARS
 
 _CLEANUP = re.compile(
     r"Cleaning up checkpoint created on group (\S{1,512}?):? checkpoint (\S{1,2048})", re.ASCII
@@ -52,7 +53,7 @@ def extract_cluster_fields(code: int, message: str) -> dict[str, Any]:
         return _cleanup_fields(cleanup.group(1), cleanup.group(2))
     if "DestroySnapshot" not in message:
         return {}
-    if len(message) > 256:  # only short messages are remembered: the cache stays small
+    if len(message) > MEMO_KEY_CHARS:  # only short messages are remembered
         return _destroy_fields.__wrapped__(message)
     return dict(_destroy_fields(message))
 

@@ -244,9 +244,10 @@ def test_continuation_lines_stay_with_their_own_record() -> None:
 def test_long_header_texts_are_matched_but_not_remembered() -> None:
     """The header caches keep short texts only: a hostile log of long lines with a ">:" far
     in would otherwise keep thousands of them (81.6 MiB above imports for an 80 MB log)."""
-    from avlogparse.parsers.avamar_log import HEADER_CACHE_KEY_CHARS, _Headers, _SlotFields
+    from avlogparse.parsers.avamar_log import _Headers, _SlotFields
+    from avlogparse.parsers.memo import MEMO_KEY_CHARS as HEADER_CACHE_KEY_CHARS
 
-    headers = _Headers(lambda code: False, 16)
+    headers = _Headers(lambda code: False)
     slots = _SlotFields(headers)
     short = "avtar Info <5100>: "
     long = "a" * HEADER_CACHE_KEY_CHARS + " Info <5100>: "
