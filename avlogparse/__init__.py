@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
+from avlogparse import notebook, render  # noqa: F401  (they provide the models' views)
 from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.catalog import HRESULTS, HYPERV_EVENTS, MESSAGE_CODES
-from avlogparse.correlate import Windows
+from avlogparse.correlation.windows import CorrelationWindows
 from avlogparse.engine import analyze, tool_version
 from avlogparse.errors import (
     AvlogparseError,
@@ -21,21 +22,23 @@ from avlogparse.errors import (
 from avlogparse.limits import Limits
 from avlogparse.models.diagnostics import Diagnostic, ParseStats
 from avlogparse.models.findings import Evidence, Finding, VmRef
-from avlogparse.models.records import (
-    ClusterLogRecord,
-    EventLine,
-    EventRecord,
-    LogLine,
-    PluginLogRecord,
-    Record,
-    Source,
-    Unparsed,
-)
+from avlogparse.models.records import Location, Unparsed
 from avlogparse.models.report import SCHEMA_VERSION, Report
 from avlogparse.models.severity import Severity
-from avlogparse.parsers import ParsedFile, parse_file, parse_stream
 from avlogparse.rules import ALL_RULES, Rule
-from avlogparse.sniff import Kind, sniff_kind
+from avlogparse.sources import (
+    SOURCES,
+    LogSource,
+    ParsedFile,
+    Record,
+    parse_file,
+    parse_stream,
+    sniff_kind,
+)
+from avlogparse.sources.avamar_log import LogLine
+from avlogparse.sources.avhypervvss import PluginLogRecord
+from avlogparse.sources.event_xml import EventLine, EventRecord
+from avlogparse.sources.winclustersvc import ClusterLogRecord
 
 __version__ = tool_version()
 
@@ -45,10 +48,12 @@ __all__ = [
     "HYPERV_EVENTS",
     "MESSAGE_CODES",
     "SCHEMA_VERSION",
+    "SOURCES",
     "AvlogparseError",
     "Bundle",
     "ClusterLogRecord",
     "ConfigError",
+    "CorrelationWindows",
     "Diagnostic",
     "EventLine",
     "EventRecord",
@@ -56,9 +61,10 @@ __all__ = [
     "Finding",
     "InputAccessError",
     "InputNotFoundError",
-    "Kind",
     "Limits",
+    "Location",
     "LogLine",
+    "LogSource",
     "NotABundleError",
     "ParseStats",
     "ParsedFile",
@@ -67,10 +73,8 @@ __all__ = [
     "Report",
     "Rule",
     "Severity",
-    "Source",
     "Unparsed",
     "VmRef",
-    "Windows",
     "__version__",
     "analyze",
     "open_bundle",

@@ -51,7 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from avlogparse.errors import ConfigError, InputAccessError, InputNotFoundError
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity
-from avlogparse.sniff import SNIFF_BYTES, Kind, sniff_kind
+from avlogparse.sources import SNIFF_BYTES, UNKNOWN, sniff_kind
 
 if TYPE_CHECKING:
     from typing_extensions import Buffer, Self
@@ -122,7 +122,7 @@ class Member:
     """
 
     path: str
-    kind: Kind
+    kind: str
     size: int | None
 
 
@@ -396,8 +396,8 @@ class Bundle:
         self, source: _Source, meter: _Meter, head: bytes
     ) -> Iterator[tuple[Member, BinaryIO]]:
         kind = sniff_kind(head, source.display)
-        if kind is Kind.UNKNOWN:
-            self._record(source.display, kind.value, source.size, "unknown")
+        if kind == UNKNOWN:
+            self._record(source.display, kind, source.size, "unknown")
             return
         reader = io.BufferedReader(meter, _CHUNK)
         try:
@@ -410,7 +410,7 @@ class Bundle:
             reason = f"partial: {failure.code}: {failure.message}"
             message = f"read only in part ({meter.count} bytes): {failure.message}"
             self._report(failure, source.display, message)
-        self._record(source.display, kind.value, source.size, "read", reason)
+        self._record(source.display, kind, source.size, "read", reason)
 
     # --- compressed single streams (.gz, .bz2, .xz), which may hold a tar ---------------------
 

@@ -260,10 +260,23 @@ HYPERV_EVENTS: dict[int, EventKind] = {
     )
 }
 
+CHECKPOINT_CREATE_CODE = 43419
+"""avhypervvss: "Creating backup CheckPoint with '<type>' guest backup type" (a job starts)."""
+CONSISTENCY_LEVEL_CODE = 43420
+CHECKPOINT_SKIPPED_CODE = 43426
+"""avhypervvss: checkpoint creation for a VM failed; the VM is skipped from the backup."""
+NO_TARGETS_CODE = 43427
+"""avhypervvss: no targets available for backup after the checkpoint process."""
+
 MERGE_FAILED_EVENT = 19100
 MERGE_COMPLETED_EVENT = 19080
+MERGE_STARTED_EVENT = 19070
+MERGE_INTERRUPTED_EVENT = 19090
 CHECKPOINT_FAILED_EVENT = 18012
-MERGE_PROGRESS_EVENTS = frozenset({19070, 19090, MERGE_COMPLETED_EVENT})
+MERGE_PROGRESS_EVENTS = frozenset(
+    {MERGE_STARTED_EVENT, MERGE_INTERRUPTED_EVENT, MERGE_COMPLETED_EVENT}
+)
+MERGE_EVENTS = MERGE_PROGRESS_EVENTS | {MERGE_FAILED_EVENT}
 """Merge started / interrupted / completed: written for every checkpoint of every VM, read
 only for when, where and for which VM (``MergeProgress``), never kept whole."""
 

@@ -22,22 +22,21 @@ from typing import Any, TextIO
 from avlogparse.bundle import open_bundle
 from avlogparse.engine import Progress, analyze, tool_version
 from avlogparse.errors import AvlogparseError
-from avlogparse.i18n import LANGUAGES, default_language, localize_report, rule_text
+from avlogparse.i18n import LANGUAGES, default_language
+from avlogparse.i18n.localize import localize_report, rule_text
 from avlogparse.limits import Limits, limits_from_options
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
-from avlogparse.parsers import parse_stream
-from avlogparse.render import iter_reports
+from avlogparse.render import FORMATS, iter_reports
 from avlogparse.render.records_jsonl import write_jsonl
 from avlogparse.render.rule_catalog import render_rule_catalog_markdown
 from avlogparse.render.safe import escape
 from avlogparse.render.timeline_table import render_timeline_csv, render_timeline_text
 from avlogparse.rules import ALL_RULES, Rule
 from avlogparse.select import parse_moment, select_findings, select_timeline
-from avlogparse.sniff import Kind
+from avlogparse.sources import SOURCES, parse_stream
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-FORMATS = ("text", "json", "jsonl", "sarif", "junit", "csv", "html")
 PROGRESS_INTERVAL = 0.2
 """Seconds between two updates of the progress line."""
 
@@ -79,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     parse_cmd = commands.add_parser("parse", help="print the parsed records of files or folders")
     parse_cmd.add_argument("paths", nargs="+", metavar="PATH")
     parse_cmd.add_argument("--format", choices=("jsonl",), default="jsonl")
-    parse_cmd.add_argument("--kind", choices=[k.value for k in Kind if k is not Kind.UNKNOWN])
+    parse_cmd.add_argument("--kind", choices=[source.kind for source in SOURCES])
 
     commands.add_parser("schema", help="print the JSON Schema of the report")
     rules_cmd = commands.add_parser("rules", help="list the rules")
@@ -310,7 +309,7 @@ def _rules(args: argparse.Namespace) -> int:
                     "id": rule.id,
                     "severity": rule.severity.value,
                     "title": texts.title,
-                    "requires": sorted(k.value for k in rule.requires),
+                    "requires": sorted(rule.requires),
                     "description": texts.description,
                     "remediation": texts.remediation,
                     "references": list(rule.references),

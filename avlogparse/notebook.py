@@ -11,7 +11,7 @@ Usually reached through the report::
     report.findings_frame()                # one row per finding
     report.timeline.frame()                # one row per moment
     report.timeline.plot()                 # one swimlane per VM
-    report.records_frame(kinds=["event-xml"], limit=10_000)   # reads the bundle again
+    records_frame(report.bundle, kinds=["event-xml"], limit=10_000)   # reads the bundle again
 
 Times: ``first_seen``, ``last_seen``, ``time`` and ``timestamp`` columns are UTC;
 ``host_time`` is the wall-clock time on the host (naive), as its logs print it.
@@ -28,13 +28,13 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from avlogparse.bundle import open_bundle
-from avlogparse.i18n import localize_findings
+from avlogparse.i18n.localize import localize_findings
 from avlogparse.limits import DEFAULT_LIMITS, Limits
+from avlogparse.models.display import provide
 from avlogparse.models.findings import Finding
-from avlogparse.models.records import EventLine, EventRecord, Record, Unparsed
+from avlogparse.models.records import Unparsed
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import TimelineEntry
-from avlogparse.parsers import parse_stream
 from avlogparse.render.timeline_layout import (
     KIND_STYLES,
     backup_spans,
@@ -42,7 +42,8 @@ from avlogparse.render.timeline_layout import (
     kind_name,
     layout,
 )
-from avlogparse.sniff import Kind
+from avlogparse.sources import Record, parse_stream
+from avlogparse.sources.event_xml import EventLine, EventRecord
 
 if TYPE_CHECKING:
     import pandas
@@ -177,7 +178,7 @@ def timeline_frame(entries: Sequence[TimelineEntry]) -> pandas.DataFrame:
 def records_frame(
     bundle: str | os.PathLike[str],
     *,
-    kinds: Iterable[Kind | str] | None = None,
+    kinds: Iterable[str] | None = None,
     limit: int | None = None,
     zone: tzinfo | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -191,7 +192,7 @@ def records_frame(
     (the report's ``time_alignment.host_zone()``; UTC when None).
     """
     pd = require("pandas")
-    wanted = None if kinds is None else {Kind(kind) for kind in kinds}
+    wanted = None if kinds is None else set(kinds)
     if limit is not None and limit < 0:
         raise ValueError("limit must be zero or more")
     columns: dict[str, list[Any]] = {name: [] for name in RECORD_COLUMNS}
@@ -205,7 +206,7 @@ def records_frame(
 
 
 def _records(
-    bundle: str | os.PathLike[str], wanted: set[Kind] | None, limits: Limits
+    bundle: str | os.PathLike[str], wanted: set[str] | None, limits: Limits
 ) -> Iterator[Record]:
     """The records of the bundle's members of the wanted kinds, one member after another."""
     for member, stream in open_bundle(bundle, limits).members():
@@ -222,7 +223,7 @@ def _append_record(columns: dict[str, list[Any]], record: Record, zone: tzinfo) 
     else:
         level, code, message = record.level, record.code, record.full_message
     values = (
-        record.source.value,
+        record.source,
         record.path,
         record.line,
         _utc(record.timestamp, zone),
@@ -331,3 +332,8 @@ def plot_timeline(entries: Sequence[TimelineEntry], ax: Axes | None = None) -> A
         markerscale=0.7,
     )
     return ax
+
+
+provide("findings_frame", findings_frame)
+provide("timeline_frame", timeline_frame)
+provide("plot_timeline", plot_timeline)

@@ -17,7 +17,6 @@ from avlogparse.errors import ConfigError
 from avlogparse.models.findings import VmRef
 from avlogparse.models.report import Report
 from avlogparse.models.timeline import Timeline
-from avlogparse.normalize import normalize_guid
 
 
 def parse_moment(text: str, report: Report) -> datetime:
@@ -88,9 +87,4 @@ def _overlaps(
 
 def about_vm(ref: VmRef | None, vm: str) -> bool:
     """Whether ``ref`` is the VM the user named (GUID in any case/braces, or name)."""
-    if ref is None:
-        return False
-    guid, valid = normalize_guid(vm)
-    if valid and ref.id is not None:
-        return ref.id == guid
-    return (ref.name or "").casefold() == vm.casefold()
+    return ref is not None and ref.matches(vm)

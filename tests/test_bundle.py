@@ -29,7 +29,7 @@ from avlogparse import bundle as bundle_module
 from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.errors import ConfigError, InputAccessError, InputNotFoundError
 from avlogparse.limits import Limits
-from avlogparse.sniff import SNIFF_BYTES, Kind
+from avlogparse.sources import SNIFF_BYTES
 
 PLUGIN = b"2024-03-12 00:05:05 avhypervvss Info <43419>: Creating backup CheckPoint with 'Copy' guest backup type\r\n"
 CLUSTER = b"winclustersvc INFO<0000>: DestroySnapshot executed successfully\r\n"
@@ -94,14 +94,14 @@ def write(path: Path, data: bytes) -> Path:
 
 def read_all(
     path: Path, limits: Limits | None = None
-) -> tuple[dict[str, tuple[Kind, bytes]], Bundle]:
+) -> tuple[dict[str, tuple[str, bytes]], Bundle]:
     bundle = open_bundle(path, limits or Limits())
     members = {member.path: (member.kind, stream.read()) for member, stream in bundle.members()}
     check_accounting(bundle, members)
     return members, bundle
 
 
-def check_accounting(bundle: Bundle, members: dict[str, tuple[Kind, bytes]]) -> None:
+def check_accounting(bundle: Bundle, members: dict[str, tuple[str, bytes]]) -> None:
     stats = bundle.stats
     assert stats.balanced(), stats
     assert len(bundle.inventory) == stats.seen
@@ -175,10 +175,10 @@ def test_folder_walk_is_sorted_recursive_and_sniffs_content_not_names(tmp_path: 
     ]
     members, bundle = read_all(tmp_path)
     assert {p: k for p, (k, _) in members.items()} == {
-        "a-first.log": Kind.WINCLUSTERSVC,
-        "logs/avhypervvss_20190415.log.1": Kind.AVHYPERVVSS,
-        "logs/deep/er/renamed.txt": Kind.WINCLUSTERSVC,
-        "vmms.dat": Kind.EVENT_XML,
+        "a-first.log": "winclustersvc",
+        "logs/avhypervvss_20190415.log.1": "avhypervvss",
+        "logs/deep/er/renamed.txt": "winclustersvc",
+        "vmms.dat": "event-xml",
     }
     assert members["vmms.dat"][1] == EVENTS
     assert [s.path for s in bundle.inventory if s.status == "unknown"] == ["notes.txt"]
@@ -188,11 +188,11 @@ def test_folder_walk_is_sorted_recursive_and_sniffs_content_not_names(tmp_path: 
 def test_single_file_and_root_symlink_named_by_the_caller(tmp_path: Path) -> None:
     log = write(tmp_path / "a.log", PLUGIN * 3)
     members, bundle = read_all(log)
-    assert members == {"a.log": (Kind.AVHYPERVVSS, PLUGIN * 3)}
+    assert members == {"a.log": ("avhypervvss", PLUGIN * 3)}
     assert bundle.root == str(log)
     (tmp_path / "alias.log").symlink_to(log)
     members, _ = read_all(tmp_path / "alias.log")
-    assert members == {"alias.log": (Kind.AVHYPERVVSS, PLUGIN * 3)}
+    assert members == {"alias.log": ("avhypervvss", PLUGIN * 3)}
 
 
 def test_streams_start_at_byte_zero_past_the_sniffed_head_and_close_after_the_step(
@@ -278,9 +278,9 @@ def test_archive_formats(
     path = write(tmp_path / name, build(entries))
     members, bundle = read_all(path)
     assert members == {
-        f"{name}!logs/avhypervvss.log": (Kind.AVHYPERVVSS, PLUGIN),
-        f"{name}!logs/winclustersvc.log": (Kind.WINCLUSTERSVC, CLUSTER),
-        f"{name}!events/vmms.xml": (Kind.EVENT_XML, EVENTS),
+        f"{name}!logs/avhypervvss.log": ("avhypervvss", PLUGIN),
+        f"{name}!logs/winclustersvc.log": ("winclustersvc", CLUSTER),
+        f"{name}!events/vmms.xml": ("event-xml", EVENTS),
     }
     assert status_of(bundle, name).kind == kind
     assert status_of(bundle, f"{name}!README").status == "unknown"
@@ -319,9 +319,9 @@ def test_compressed_single_log_is_one_decompressed_member(tmp_path: Path) -> Non
     write(tmp_path / "c.xz", lzma.compress(EVENTS))
     members, bundle = read_all(tmp_path)
     assert members == {
-        "a.log.gz!a.log": (Kind.AVHYPERVVSS, PLUGIN),
-        "b.log.bz2!b.log": (Kind.WINCLUSTERSVC, CLUSTER),
-        "c.xz!c": (Kind.EVENT_XML, EVENTS),
+        "a.log.gz!a.log": ("avhypervvss", PLUGIN),
+        "b.log.bz2!b.log": ("winclustersvc", CLUSTER),
+        "c.xz!c": ("event-xml", EVENTS),
     }
     assert [status_of(bundle, p).kind for p in ("a.log.gz", "b.log.bz2", "c.xz")] == [
         "gzip",
@@ -339,9 +339,9 @@ def test_nested_archives_show_the_whole_chain(tmp_path: Path) -> None:
     path = write(tmp_path / "bundle.tar.gz", outer)
     members, bundle = read_all(path)
     assert members == {
-        "bundle.tar.gz!logs/winclustersvc.log": (Kind.WINCLUSTERSVC, CLUSTER),
-        "bundle.tar.gz!inner.zip!x/avhypervvss.log": (Kind.AVHYPERVVSS, PLUGIN),
-        "bundle.tar.gz!more.tgz!c.log": (Kind.WINCLUSTERSVC, CLUSTER),
+        "bundle.tar.gz!logs/winclustersvc.log": ("winclustersvc", CLUSTER),
+        "bundle.tar.gz!inner.zip!x/avhypervvss.log": ("avhypervvss", PLUGIN),
+        "bundle.tar.gz!more.tgz!c.log": ("winclustersvc", CLUSTER),
     }
     assert bundle.stats.archives == 3
     members, _ = read_all(
@@ -584,7 +584,7 @@ def test_total_bytes_are_shared_across_a_tar_stream(tmp_path: Path) -> None:
     """Skipped and read-ahead bytes count too: the tar stream itself is what is metered."""
     data = tar_bytes({"a.log": PLUGIN, "b.log": plugin_log(1000), "c.log": CLUSTER}, "w:gz")
     members, bundle = read_all(write(tmp_path / "t.tgz", data), Limits(max_total_bytes=20_000))
-    assert members["t.tgz!a.log"] == (Kind.AVHYPERVVSS, PLUGIN)
+    assert members["t.tgz!a.log"] == ("avhypervvss", PLUGIN)
     assert (
         status_of(bundle, "t.tgz!b.log").reason
         == "partial: limit-exceeded: max_total_bytes (20000) reached"
@@ -647,7 +647,7 @@ def test_truncated_tar_gz_keeps_what_was_read(tmp_path: Path) -> None:
     write(tmp_path / "t.tgz", data[: len(data) // 2])
     write(tmp_path / "z.log", CLUSTER)
     members, bundle = read_all(tmp_path)
-    assert members["t.tgz!a.log"] == (Kind.AVHYPERVVSS, PLUGIN)
+    assert members["t.tgz!a.log"] == ("avhypervvss", PLUGIN)
     assert 0 < len(members["t.tgz!b.log"][1]) < len(plugin_log(20_000))
     assert status_of(bundle, "t.tgz!b.log").reason.startswith("partial:")  # type: ignore[union-attr]
     assert status_of(bundle, "t.tgz").reason.startswith("partial:")  # type: ignore[union-attr]
@@ -663,7 +663,7 @@ def test_corrupt_deflate_data_ends_the_member_cleanly(tmp_path: Path) -> None:
     middle = body + info.compress_size // 2
     data[middle : middle + 64] = bytes(range(64))
     members, bundle = read_all(write(tmp_path / "c.zip", bytes(data)))
-    assert members["c.zip!b.log"] == (Kind.WINCLUSTERSVC, CLUSTER)
+    assert members["c.zip!b.log"] == ("winclustersvc", CLUSTER)
     assert status_of(bundle, "c.zip!a.log").reason.startswith("partial: member-corrupt:")  # type: ignore[union-attr]
     assert "member-corrupt" in codes(bundle)
 

@@ -17,12 +17,11 @@ from avlogparse.i18n import (
     default_language,
     display_width,
     ja,
-    localize_report,
     pad,
     placeholders,
-    rule_text,
     text,
 )
+from avlogparse.i18n.localize import localize_report, rule_text
 from avlogparse.models.report import Report
 from avlogparse.render.text import render_text
 

@@ -97,7 +97,7 @@ def test_records_frame_kinds_and_limit(report: Report) -> None:
     assert set(events["source"]) == {"event-xml"} and len(events) == 23
     assert list(events[events["event_id"] == 19100]["line"]) == list(range(13, 22))
     assert len(report.records_frame(limit=5)) == 5
-    assert len(records_frame(SAMPLE, kinds=[avlogparse.Kind.WINCLUSTERSVC], limit=0)) == 0
+    assert len(records_frame(SAMPLE, kinds=["winclustersvc"], limit=0)) == 0
     with pytest.raises(ValueError):
         report.records_frame(kinds=["syslog"])
 

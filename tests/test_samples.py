@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import avlogparse
-from avlogparse.parsers import parse_file
+from avlogparse.sources import parse_file
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "kb-orphaned-checkpoint"
 VMS = {"SQL-PROD01", "APP-WEB02", "File Server 03"}

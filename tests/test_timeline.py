@@ -10,7 +10,7 @@ from typing import get_args
 import pytest
 
 import avlogparse
-from avlogparse.i18n import localize_report
+from avlogparse.i18n.localize import localize_report
 from avlogparse.limits import Limits
 from avlogparse.models.findings import VmRef
 from avlogparse.models.report import Report

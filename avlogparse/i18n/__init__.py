@@ -11,7 +11,12 @@ A placeholder may name a format that the catalog of each language renders its ow
 - ``{x:wmi}``  a Hyper-V WMI return code with its meaning;
 - ``{x:list}`` a list of names, quoted and joined ("'a', 'b' and 'c'"), or "none listed";
 - ``{x:msg}``  another message id, rendered inline with the same arguments (None: nothing);
-- ``{x:sentence}`` the same, as a further sentence (None: nothing).
+- ``{x:sentence}`` the same, as a further sentence (None: nothing);
+- ``{x:facts}`` a list of fact ids (``log:avhypervvss``, ``channel:<name>``; see
+  :mod:`avlogparse.correlation.coverage`), each named as the catalog says (``fact.*``).
+
+This module is the lookup only and imports nothing of the pipeline; reports, findings and
+timelines are rendered in a language by :mod:`avlogparse.render.localize`, once, at the end.
 """
 
 from __future__ import annotations
@@ -23,17 +28,11 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from avlogparse.catalog import HRESULTS
 from avlogparse.errors import ConfigError
 from avlogparse.i18n import en, ja
-from avlogparse.models.findings import Finding
-from avlogparse.models.report import Report
-from avlogparse.models.timeline import Timeline
-
-if TYPE_CHECKING:
-    from avlogparse.rules.base import Rule
 
 Language = Literal["en", "ja"]
 LANGUAGES: tuple[Language, ...] = ("en", "ja")
@@ -140,6 +139,8 @@ class _Formatter(string.Formatter):
             return f"{value} ({meaning})"
         if format_spec == "list":
             return self._list([text("list.item", self.lang, item=item) for item in value])
+        if format_spec == "facts":
+            return self._list([self._fact(fact) for fact in value], "list.or-separator")
         if format_spec in ("msg", "sentence"):
             if value is None:
                 return ""
@@ -152,11 +153,21 @@ class _Formatter(string.Formatter):
             return text("time.unknown", self.lang)
         return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S %z")
 
-    def _list(self, items: list[str]) -> str:
+    def _fact(self, fact: str) -> str:
+        family, _, name = fact.partition(":")
+        if family == "log":
+            return text("fact.log", self.lang, kind=name)
+        if family in ("channel", "provider"):
+            # Windows' own short form: Hyper-V-VMMS-Admin for Microsoft-Windows-Hyper-V-VMMS-Admin
+            short = name.removeprefix("Microsoft-Windows-")
+            return text(f"fact.{family}", self.lang, **{family: short})
+        return fact
+
+    def _list(self, items: list[str], last: str = "list.last-separator") -> str:
         if not items:
             return text("list.empty", self.lang)
         head = text("list.separator", self.lang).join(items[:-1])
-        return head + text("list.last-separator", self.lang) + items[-1] if head else items[0]
+        return head + text(last, self.lang) + items[-1] if head else items[0]
 
     def _hresult(self, value: str | None) -> str:
         if value is None:
@@ -167,104 +178,15 @@ class _Formatter(string.Formatter):
         return f"{known.hex} ({known.name}: {text(f'hresult.{known.hex}', self.lang)})"
 
 
-def localize_finding(finding: Finding, lang: str) -> Finding:
-    """A copy of ``finding`` with its texts in ``lang`` (one without a message id is kept)."""
-    if not finding.message_id:
-        return finding
-    title_key = f"rule.{finding.rule_id}.title"
-    return finding.model_copy(
-        update={
-            "lang": lang,
-            "title": text(title_key, lang) if has_text(title_key) else finding.title,
-            "message": text(finding.message_id, lang, **finding.message_args),
-            "remediation": [text(step, lang) for step in finding.remediation_ids],
-            "missing_links": [text(link, lang) for link in finding.missing_link_ids],
-        }
-    )
-
-
-def localize_findings(findings: list[Finding], lang: str | None) -> list[Finding]:
-    """``findings`` in ``lang`` (None: as they are); an unknown language is a ConfigError."""
-    if lang is None:
-        return findings
-    lang = check_language(lang)
-    return [f if f.lang == lang else localize_finding(f, lang) for f in findings]
-
-
-def localize_report(report: Report, lang: str) -> Report:
-    """A copy of ``report`` with its findings, rule runs, time alignment and timeline in
-    ``lang``."""
-    check_language(lang)
-    findings = [localize_finding(f, lang) for f in report.findings]
-    rules = []
-    for run in report.rules:
-        title_key = f"rule.{run.rule_id}.title"
-        update: dict[str, Any] = {"title": text(title_key, lang)} if has_text(title_key) else {}
-        if run.missing_inputs:
-            update["reason"] = text("reason.missing-inputs", lang, inputs=run.missing_inputs)
-        rules.append(run.model_copy(update=update))
-    alignment = report.time_alignment
-    if alignment.reason_id:
-        reason = text(alignment.reason_id, lang, **alignment.reason_args)
-        alignment = alignment.model_copy(update={"reason": reason})
-    return report.model_copy(
-        update={
-            "lang": lang,
-            "findings": findings,
-            "rules": rules,
-            "time_alignment": alignment,
-            "timeline": localize_timeline(report.timeline, findings, lang),
-        }
-    )
-
-
-def localize_timeline(timeline: Timeline, findings: list[Finding], lang: str) -> Timeline:
-    """``timeline`` with its labels in ``lang``: a finding's entry takes the title of its
-    finding in ``findings`` (already in ``lang``); an entry without a ``label_id`` is kept."""
-    titles = {f.id: f.title for f in findings}
-    entries = []
-    for entry in timeline:
-        label = titles.get(entry.finding_id or "")
-        if label is None and entry.label_id:
-            label = text(entry.label_id, lang, **entry.label_args)
-        entries.append(entry.model_copy(update={"label": label or entry.label}))
-    return Timeline(entries)
-
-
-class RuleText(NamedTuple):
-    """What ``avlogparse rules`` shows of a rule, in one language."""
-
-    title: str
-    description: str
-    remediation: list[str]
-
-
-def rule_text(rule: Rule, lang: str) -> RuleText:
-    """A rule's title, KB-like description and remediation steps in ``lang``."""
-    lang = check_language(lang)
-    description = rule.description if lang == "en" else ja.RULE_DESCRIPTIONS[rule.id]
-    return RuleText(
-        title=text(f"rule.{rule.id}.title", lang),
-        description=description,
-        remediation=[text(step, lang) for step in rule.remediation_ids],
-    )
-
-
 __all__ = [
     "LANGUAGES",
     "Language",
-    "RuleText",
     "check_language",
     "default_language",
     "display_width",
     "evidence_role",
     "has_text",
-    "localize_finding",
-    "localize_findings",
-    "localize_report",
-    "localize_timeline",
     "pad",
     "placeholders",
-    "rule_text",
     "text",
 ]

@@ -73,9 +73,14 @@ FINDING_MESSAGES = {
         "{failures} checkpoint creation failure(s) (43426) cannot be explained because "
         "winclustersvc.log is not in the bundle."
     ),
-    "msg.missing-evidence.event-xml": (
+    "msg.missing-evidence.vmms-admin": (
         "{failures} checkpoint creation failure(s) (43426) cannot be explained because the "
-        "Hyper-V-VMMS Admin event log is not in the bundle."
+        "bundle holds no Hyper-V-VMMS-Admin events."
+    ),
+    "msg.missing-evidence.vmms-admin.other-channels": (
+        "{failures} checkpoint creation failure(s) (43426) cannot be explained because the "
+        "bundle holds no Hyper-V-VMMS-Admin events: the event logs in it hold only "
+        "{channels:list}."
     ),
 }
 
@@ -130,7 +135,7 @@ REMEDIATION = {
         "Collect winclustersvc.log from the Avamar client's var folder on every Hyper-V "
         "host (cluster node) of the job, typically C:\\Program Files\\avs\\var\\."
     ),
-    "fix.collect-event-xml": (
+    "fix.collect-vmms-admin": (
         "Export the Hyper-V-VMMS Admin log of every Hyper-V host as XML: Event Viewer > "
         "Applications and Services Logs > Microsoft > Windows > Hyper-V-VMMS > Admin > "
         "Save All Events As… (XML), or `wevtutil qe Microsoft-Windows-Hyper-V-VMMS-Admin "
@@ -352,9 +357,13 @@ HELPERS = {
     "list.item": "'{item}'",
     "list.separator": ", ",
     "list.last-separator": " and ",
+    "list.or-separator": " or ",
     "list.empty": "none listed",
     "sentence.gap": " ",
-    "reason.missing-inputs": "the bundle has no {inputs:list} input",
+    "reason.missing-facts": "the bundle holds no {facts:facts}",
+    "fact.log": "{kind}.log lines",
+    "fact.channel": "{channel} events",
+    "fact.provider": "events of {provider} without a channel",
 }
 
 MESSAGES: dict[str, str] = {

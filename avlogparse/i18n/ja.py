@@ -77,9 +77,14 @@ FINDING_MESSAGES = {
         "winclustersvc.log がバンドルに含まれていないため、{failures} 件のチェックポイント作成の"
         "失敗 (43426) の原因を特定できません。"
     ),
-    "msg.missing-evidence.event-xml": (
-        "Hyper-V-VMMS Admin イベント ログがバンドルに含まれていないため、{failures} 件の"
+    "msg.missing-evidence.vmms-admin": (
+        "バンドルに Hyper-V-VMMS-Admin のイベントが含まれていないため、{failures} 件の"
         "チェックポイント作成の失敗 (43426) の原因を特定できません。"
+    ),
+    "msg.missing-evidence.vmms-admin.other-channels": (
+        "バンドルに Hyper-V-VMMS-Admin のイベントが含まれていないため、{failures} 件の"
+        "チェックポイント作成の失敗 (43426) の原因を特定できません。含まれているイベント ログは"
+        "{channels:list}だけです。"
     ),
 }
 
@@ -143,7 +148,7 @@ REMEDIATION = {
         "var フォルダー (通常は C:\\Program Files\\avs\\var\\) から winclustersvc.log を"
         "収集してください。"
     ),
-    "fix.collect-event-xml": (
+    "fix.collect-vmms-admin": (
         "すべての Hyper-V ホストの Hyper-V-VMMS Admin ログを XML 形式でエクスポートして"
         "ください: イベント ビューアーで [アプリケーションとサービス ログ] > [Microsoft] > "
         "[Windows] > [Hyper-V-VMMS] > [Admin] を開いて [すべてのイベントを名前をつけて保存] "
@@ -370,9 +375,13 @@ HELPERS = {
     "list.item": "「{item}」",
     "list.separator": "、",
     "list.last-separator": "、",
+    "list.or-separator": "、",
     "list.empty": "なし",
     "sentence.gap": "",
-    "reason.missing-inputs": "バンドルに必要な入力{inputs:list}がありません",
+    "reason.missing-facts": "バンドルに{facts:facts}が含まれていません",
+    "fact.log": "{kind}.log の行",
+    "fact.channel": "{channel} のイベント",
+    "fact.provider": "チャネルのない {provider} のイベント",
 }
 
 HRESULT_TEXTS = {  # modelled on Japanese Windows system messages; no final 。 (in parentheses)

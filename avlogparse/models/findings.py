@@ -8,7 +8,9 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from avlogparse.models.display import show
 from avlogparse.models.severity import Severity
+from avlogparse.normalize import normalize_guid
 
 
 class Evidence(BaseModel):
@@ -39,6 +41,13 @@ class VmRef(BaseModel):
         if self.name and self.id:
             return f"{self.name} ({self.id})"
         return self.name or self.id or "?"
+
+    def matches(self, named: str) -> bool:
+        """Whether this is the VM a user named: a GUID (any case, braces or not) or a name."""
+        guid, valid = normalize_guid(named)
+        if valid and self.id is not None:
+            return self.id == guid
+        return (self.name or "").casefold() == named.casefold()
 
 
 class Finding(BaseModel):
@@ -83,9 +92,7 @@ class Finding(BaseModel):
             object.__setattr__(self, "id", finding_id(self.rule_id, self.vm, self.evidence))
 
     def _repr_html_(self) -> str:
-        from avlogparse.render.html import finding_repr_html
-
-        return finding_repr_html(self)
+        return str(show("finding_html", self))
 
 
 def finding_id(rule_id: str, vm: VmRef | None, evidence: list[Evidence]) -> str:

@@ -9,16 +9,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field
 
 from avlogparse.models.diagnostics import Diagnostic
+from avlogparse.models.display import show
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import Timeline
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
 
     import pandas
 
-    from avlogparse.sniff import Kind
 
 SCHEMA_VERSION = "1.2"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
@@ -157,25 +156,8 @@ class Report(BaseModel):
 
     def findings_frame(self, lang: str | None = None) -> pandas.DataFrame:
         """One row per finding (see :func:`avlogparse.notebook.findings_frame`)."""
-        from avlogparse.notebook import findings_frame
-
-        return findings_frame(self.findings, lang)
-
-    def records_frame(
-        self, kinds: Iterable[Kind | str] | None = None, limit: int | None = None
-    ) -> pandas.DataFrame:
-        """Every record of the bundle, parsed again (see :func:`avlogparse.notebook.records_frame`).
-
-        The report keeps only what the rules need, so this reads ``bundle`` once more: it
-        must still be at that path.
-        """
-        from avlogparse.notebook import records_frame
-
-        return records_frame(
-            self.bundle, kinds=kinds, limit=limit, zone=self.time_alignment.host_zone()
-        )
+        frame: pandas.DataFrame = show("findings_frame", self.findings, lang)
+        return frame
 
     def _repr_html_(self) -> str:
-        from avlogparse.render.html import report_repr_html
-
-        return report_repr_html(self)
+        return str(show("report_html", self))

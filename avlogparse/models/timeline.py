@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from avlogparse.models.display import show
 from avlogparse.models.findings import VmRef
 from avlogparse.models.severity import Severity
 
@@ -83,23 +84,17 @@ class Timeline(list[TimelineEntry]):
         """``report.timeline()`` is the timeline itself; ``vm`` (name or GUID) narrows it."""
         if vm is None:
             return self
-        from avlogparse.select import about_vm
-
-        return Timeline(entry for entry in self if about_vm(entry.vm, vm))
+        return Timeline(entry for entry in self if entry.vm is not None and entry.vm.matches(vm))
 
     def frame(self) -> pandas.DataFrame:
         """One row per entry (see :func:`avlogparse.notebook.timeline_frame`)."""
-        from avlogparse.notebook import timeline_frame
-
-        return timeline_frame(self)
+        frame: pandas.DataFrame = show("timeline_frame", self)
+        return frame
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """A swimlane chart, one row per VM (see :func:`avlogparse.notebook.plot_timeline`)."""
-        from avlogparse.notebook import plot_timeline
-
-        return plot_timeline(self, ax=ax)
+        axes: Axes = show("plot_timeline", self, ax=ax)
+        return axes
 
     def _repr_html_(self) -> str:
-        from avlogparse.render.timeline_svg import timeline_svg
-
-        return timeline_svg(self)
+        return str(show("timeline_svg", self))

@@ -12,7 +12,7 @@ from itertools import chain
 from xml.etree import ElementTree
 
 from avlogparse.errors import ConfigError
-from avlogparse.i18n import localize_report
+from avlogparse.i18n.localize import localize_report
 from avlogparse.models.report import Report
 from avlogparse.render.csv_findings import render_csv
 from avlogparse.render.findings_jsonl import render_findings_jsonl
@@ -50,6 +50,10 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "jsonl": render_findings_jsonl,
     "html": render_html,
 }
+
+
+FORMATS: tuple[str, ...] = ("text", *RENDERERS)
+"""Every format ``analyze --format`` writes: the text report plus the machine formats."""
 
 
 def render_reports(
@@ -135,6 +139,7 @@ _COMBINE: dict[str, Callable[[list[str]], str]] = {
 }
 
 __all__ = [
+    "FORMATS",
     "RENDERERS",
     "iter_json",
     "iter_reports",

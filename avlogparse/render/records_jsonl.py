@@ -14,7 +14,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, TextIO
 
-from avlogparse.models.records import LogLine, Record
+from avlogparse.sources import Record
+from avlogparse.sources.avamar_log import LogLine
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
@@ -23,7 +24,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         return {
             name: _json_value(value) for name, value in zip(LogLine._fields, record, strict=True)
         }
-    return record.model_dump(mode="json")
+    dumped: dict[str, Any] = record.model_dump(mode="json")
+    return dumped
 
 
 def _json_value(value: Any) -> Any:

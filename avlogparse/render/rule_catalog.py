@@ -11,7 +11,8 @@ import inspect
 import re
 from typing import NamedTuple
 
-from avlogparse.i18n import LANGUAGES, rule_text
+from avlogparse.i18n import LANGUAGES
+from avlogparse.i18n.localize import rule_text
 from avlogparse.rules import ALL_RULES, Rule
 
 FIXTURES_LINK = "../../tests/rules/{rule_id}/"
@@ -100,7 +101,7 @@ def _rule_section(rule: Rule, texts: RuleTexts) -> list[str]:
 
 
 def _requires(rule: Rule) -> str:
-    return ", ".join(f"`{kind.value}`" for kind in sorted(rule.requires, key=lambda k: k.value))
+    return ", ".join(f"`{fact}`" for fact in sorted(rule.requires))
 
 
 def escape_markdown(text: str) -> str:

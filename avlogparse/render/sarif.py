@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from avlogparse.i18n.localize import rule_text
 from avlogparse.models.diagnostics import DiagnosticSeverity
 from avlogparse.models.findings import Evidence, Finding
 from avlogparse.models.report import InputFile, Report, RuleRun
@@ -114,9 +115,10 @@ def _known_rule(rule_id: str) -> Rule | None:
 def _descriptor(run: RuleRun) -> Json:
     """A reportingDescriptor from the rule catalog, or from the report for an unknown rule."""
     rule = _known_rule(run.rule_id)
-    title, severity = (rule.title, rule.severity) if rule else (run.title, run.severity)
+    texts = rule_text(rule, "en") if rule else None
+    title, severity = (texts.title, rule.severity) if texts and rule else (run.title, run.severity)
     description = _paragraphs(rule.description) if rule else []
-    remediation = list(rule.remediation) if rule else []
+    remediation = texts.remediation if texts else []
     references = list(rule.references) if rule else []
     descriptor: Json = {
         "id": run.rule_id,
@@ -140,7 +142,7 @@ def _descriptor(run: RuleRun) -> Json:
 
 def _tags(rule: Rule | None) -> list[str]:
     """What the rule is about and which inputs it needs (GitHub shows at most 10 tags)."""
-    needs = sorted(f"input:{kind.value}" for kind in rule.requires) if rule else []
+    needs = sorted(f"needs:{fact}" for fact in rule.requires) if rule else []
     return ["backup", "hyper-v", *needs]
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from avlogparse.i18n import display_width, evidence_role, localize_report, pad, text
+from avlogparse.i18n import display_width, evidence_role, pad, text
+from avlogparse.i18n.localize import localize_report
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity

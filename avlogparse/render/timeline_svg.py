@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from avlogparse.i18n import display_width, text
+from avlogparse.models.display import provide
 from avlogparse.models.timeline import TimelineEntry
 from avlogparse.render.safe import html_text
 from avlogparse.render.timeline_layout import (
@@ -190,3 +191,6 @@ def _shorten(label: str, limit: int) -> str:
     while display_width(label) > limit - 1:
         label = label[:-1]
     return label + "…"
+
+
+provide("timeline_svg", timeline_svg)

@@ -1,11 +1,12 @@
 """What a rule is: a KB article with a check attached.
 
 A rule declares its id, severity, what it looks for and why that matters
-(``description``), what to do (``remediation_ids``), ``references`` and the input kinds it
-``requires``. Its title, messages and steps live in the message catalogs of
-:mod:`avlogparse.i18n`: a rule makes findings from message ids and raw arguments, so every
-finding can be rendered in English or Japanese. The engine skips a rule whose inputs are
-missing and says so in the report; otherwise it calls :meth:`Rule.evaluate` with the
+(``description``), what to do (``remediation_ids``), ``references`` and the facts it
+``requires`` (:mod:`avlogparse.correlation.coverage`: what was actually seen, never a file
+format). Its title, messages and steps live in the message catalogs of
+:mod:`avlogparse.i18n`: a rule makes findings from message ids and raw arguments only, and
+the texts are rendered once, at the edge, in English or Japanese. The engine skips a rule
+whose facts are missing and says which; otherwise it calls :meth:`Rule.evaluate` with the
 correlated :class:`Facts`.
 """
 
@@ -15,11 +16,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 
-from avlogparse.correlate import Facts
-from avlogparse.i18n import text
+from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.severity import Severity
-from avlogparse.sniff import Kind
 
 MAX_EVIDENCE = 200
 """Evidence records kept per finding; ``data["evidence_total"]`` tells when more existed
@@ -34,25 +33,12 @@ class Rule:
     description: ClassVar[str]
     remediation_ids: ClassVar[tuple[str, ...]] = ()
     references: ClassVar[tuple[str, ...]] = ()
-    requires: ClassVar[frozenset[Kind]] = frozenset()
-
-    @property
-    def title(self) -> str:
-        """The English title (``rule.<id>.title`` in the catalogs)."""
-        return text(f"rule.{self.id}.title")
-
-    @property
-    def remediation(self) -> tuple[str, ...]:
-        """The default remediation steps in English."""
-        return tuple(text(step) for step in self.remediation_ids)
+    requires: ClassVar[frozenset[str]] = frozenset()
+    """Facts the rule needs; without one of them it is skipped, and the report says which."""
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         """Yield the findings this rule makes from the facts."""
         raise NotImplementedError
-
-    def missing_inputs(self, kinds: set[Kind]) -> list[Kind]:
-        """The required input kinds the bundle lacks (empty: the rule can run)."""
-        return sorted(self.requires - kinds, key=lambda kind: kind.value)
 
     def finding(
         self,
@@ -69,10 +55,11 @@ class Rule:
         missing_link_ids: Iterable[str] = (),
         data: dict[str, Any] | None = None,
     ) -> Finding:
-        """A finding with this rule's metadata, in English; first/last seen from the evidence.
+        """A finding with this rule's metadata; first/last seen from the evidence.
 
-        ``message_args`` hold JSON values only (times via :func:`host_time_arg`), so the
-        finding can be rendered again in another language.
+        It holds message ids and ``message_args`` (JSON values only, times via
+        :func:`host_time_arg`); its texts are empty until rendered at the edge
+        (:func:`avlogparse.i18n.localize_finding`).
         """
         items = list(evidence)
         times = [facts.clock.host_time(e.timestamp) for e in items]
@@ -85,8 +72,8 @@ class Rule:
         return Finding(
             rule_id=self.id,
             severity=severity or self.severity,
-            title=self.title,
-            message=text(message_id, **message_args),
+            title="",
+            message="",
             message_id=message_id,
             message_args=message_args,
             vm=vm,
@@ -94,11 +81,9 @@ class Rule:
             first_seen=min((t for t in times if t is not None), default=None),
             last_seen=max((t for t in times if t is not None), default=None),
             evidence=items,
-            remediation=[text(step) for step in steps],
             remediation_ids=steps,
             references=list(self.references),
             explained_by=list(explained_by),
-            missing_links=[text(link) for link in links],
             missing_link_ids=links,
             data=data,
         )

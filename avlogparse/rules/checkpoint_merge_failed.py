@@ -14,12 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE
-from avlogparse.correlate import Facts, MergeFailure, vm_key
+from avlogparse.correlation.chains import MergeFailure
+from avlogparse.correlation.coverage import VMMS_ADMIN
+from avlogparse.correlation.facts import Facts
+from avlogparse.correlation.identity import vm_key
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
 from avlogparse.rules.base import Rule, host_time_arg
-from avlogparse.sniff import Kind
 
 
 class CheckpointMergeFailed(Rule):
@@ -27,7 +29,7 @@ class CheckpointMergeFailed(Rule):
     severity = Severity.ERROR
     description = __doc__ or ""
     references = (KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE)
-    requires = frozenset({Kind.EVENT_XML})
+    requires = frozenset({VMMS_ADMIN})
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         for burst in _bursts(facts):

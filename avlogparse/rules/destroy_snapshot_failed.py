@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
-from avlogparse.correlate import Facts
+from avlogparse.correlation.coverage import CLUSTER_LOG
+from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
 from avlogparse.rules.base import Rule, host_time_arg
-from avlogparse.sniff import Kind
 
 
 class DestroySnapshotFailed(Rule):
@@ -26,7 +26,7 @@ class DestroySnapshotFailed(Rule):
     description = __doc__ or ""
     remediation_ids = ("fix.remove-backup-checkpoint", remediation.WINDOWS_UPDATES)
     references = (KB_ORPHANED_CHECKPOINT,)
-    requires = frozenset({Kind.WINCLUSTERSVC})
+    requires = frozenset({CLUSTER_LOG})
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         cleanup_of = {id(c.destroy): c for c in facts.cleanups if c.destroy is not None}

@@ -1,8 +1,9 @@
 """missing-evidence — a checkpoint failure the bundle cannot explain: a log is missing.
 
-What it looks for: 43426 lines in avhypervvss.log when the bundle holds no winclustersvc.log
-or no Hyper-V-VMMS event export. One finding per missing log, naming the file to collect
-and where it lives on the host.
+What it looks for: 43426 lines in avhypervvss.log when the bundle shows no winclustersvc.log
+lines or no Hyper-V-VMMS-Admin events — by what was read, not by file: an event export of
+another channel (System, Application) holds no VMMS evidence. One finding per missing log,
+naming the log to collect and where it lives on the host.
 
 Why it matters: the plug-in log only says that the checkpoint failed. The orphaned-checkpoint
 diagnosis needs the cleanup lines of winclustersvc.log and the merge events of VMMS;
@@ -14,15 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
-from avlogparse.correlate import Facts
+from avlogparse.correlation.coverage import CLUSTER_LOG, PLUGIN_LOG, VMMS_ADMIN
+from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules.base import Rule
-from avlogparse.sniff import Kind
 
-EXPLAINING_KINDS = (Kind.WINCLUSTERSVC, Kind.EVENT_XML)
-"""The logs that explain a 43426; the catalog has ``msg.missing-evidence.<kind>`` and
-``fix.collect-<kind>`` (what to collect and where) for each."""
+EXPLAINING_FACTS = {CLUSTER_LOG: "winclustersvc", VMMS_ADMIN: "vmms-admin"}
+"""The facts that explain a 43426, each with the name of its texts: the catalog has
+``msg.missing-evidence.<name>`` and ``fix.collect-<name>`` (what to collect and where)."""
 
 
 class MissingEvidence(Rule):
@@ -30,20 +31,26 @@ class MissingEvidence(Rule):
     severity = Severity.INFO
     description = __doc__ or ""
     references = (KB_ORPHANED_CHECKPOINT,)
-    requires = frozenset({Kind.AVHYPERVVSS})
+    requires = frozenset({PLUGIN_LOG})
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         failures = facts.checkpoint_failures
         if not failures:
             return
-        for kind in EXPLAINING_KINDS:
-            if kind in facts.kinds:
+        channels = facts.coverage.channels()
+        for fact, name in EXPLAINING_FACTS.items():
+            if facts.coverage.has(fact):
                 continue
+            message_id = f"msg.missing-evidence.{name}"
+            args: dict[str, object] = {"failures": len(failures)}
+            if fact.startswith("channel:") and channels:
+                message_id += ".other-channels"
+                args["channels"] = channels
             yield self.finding(
                 facts,
-                message_id=f"msg.missing-evidence.{kind.value}",
-                message_args={"failures": len(failures)},
+                message_id=message_id,
+                message_args=args,
                 evidence=[facts.evidence(f.record, "unexplained") for f in failures],
-                remediation_ids=[f"fix.collect-{kind.value}"],
-                data={"missing": kind.value},
+                remediation_ids=[f"fix.collect-{name}"],
+                data={"missing": fact},
             )

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
-from avlogparse.correlate import Facts
+from avlogparse.correlation.coverage import PLUGIN_LOG
+from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules.base import Rule, host_time_arg
 from avlogparse.rules.remediation import CHECK_CHECKPOINTS
-from avlogparse.sniff import Kind
 
 
 class NoBackupTargets(Rule):
@@ -26,7 +26,7 @@ class NoBackupTargets(Rule):
     description = __doc__ or ""
     remediation_ids = ("fix.resolve-and-rerun", CHECK_CHECKPOINTS)
     references = (KB_ORPHANED_CHECKPOINT,)
-    requires = frozenset({Kind.AVHYPERVVSS})
+    requires = frozenset({PLUGIN_LOG})
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         for run in facts.runs:

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE
-from avlogparse.correlate import Facts, OrphanChain
+from avlogparse.correlation.chains import OrphanChain
+from avlogparse.correlation.coverage import CLUSTER_LOG, VMMS_ADMIN
+from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
 from avlogparse.rules.base import Rule, host_time_arg
-from avlogparse.sniff import Kind
 
 
 class OrphanedCheckpoint(Rule):
@@ -30,7 +31,7 @@ class OrphanedCheckpoint(Rule):
     severity = Severity.ERROR
     description = __doc__ or ""
     references = (KB_ORPHANED_CHECKPOINT, MS_KB_LOGON_AS_SERVICE)
-    requires = frozenset({Kind.WINCLUSTERSVC, Kind.EVENT_XML})
+    requires = frozenset({CLUSTER_LOG, VMMS_ADMIN})
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         for chain in facts.chains:

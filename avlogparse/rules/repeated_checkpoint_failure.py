@@ -14,12 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
-from avlogparse.correlate import CheckpointFailure, Facts, vm_key
+from avlogparse.correlation.chains import CheckpointFailure
+from avlogparse.correlation.coverage import PLUGIN_LOG
+from avlogparse.correlation.facts import Facts
+from avlogparse.correlation.identity import vm_key
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
 from avlogparse.rules.base import Rule, host_time_arg
-from avlogparse.sniff import Kind
 
 MIN_STREAK = 2
 
@@ -34,7 +36,7 @@ class RepeatedCheckpointFailure(Rule):
         remediation.MICROSOFT_CASE,
     )
     references = (KB_ORPHANED_CHECKPOINT,)
-    requires = frozenset({Kind.AVHYPERVVSS})
+    requires = frozenset({PLUGIN_LOG})
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         failed_runs: dict[str, dict[int, CheckpointFailure]] = defaultdict(dict)

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import LogLine, PluginLogRecord, Unparsed
-from avlogparse.parsers.avamar_log import STANDARD_LINE
-from avlogparse.parsers.avhypervvss import parse_avhypervvss
-from avlogparse.parsers.winclustersvc import parse_winclustersvc
+from avlogparse.models.records import Unparsed
+from avlogparse.sources.avamar_log import STANDARD_LINE, LogLine
+from avlogparse.sources.avhypervvss import PluginLogRecord, parse_avhypervvss
+from avlogparse.sources.winclustersvc import parse_winclustersvc
 
 PARSERS = (parse_avhypervvss, parse_winclustersvc)
 

@@ -8,8 +8,9 @@ from datetime import datetime
 import pytest
 
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import LogLine, PluginLogRecord, Source, Unparsed
-from avlogparse.parsers.avhypervvss import parse_avhypervvss
+from avlogparse.models.records import Unparsed
+from avlogparse.sources.avamar_log import LogLine
+from avlogparse.sources.avhypervvss import PluginLogRecord, parse_avhypervvss
 
 SCENARIO = """\
 avhypervvss Info <43419>: Creating backup CheckPoint with 'Copy' guest backup type
@@ -50,7 +51,7 @@ def test_scenario_lines_verbatim() -> None:
     assert last.level == "Warning" and last.component == "avhypervvss"
     for number, (record, line) in enumerate(zip(records, SCENARIO.splitlines(), strict=True), 1):
         assert record.line == number and record.raw == line
-        assert record.source is Source.AVHYPERVVSS and record.path == "avhypervvss.log"
+        assert record.source == "avhypervvss" and record.path == "avhypervvss.log"
 
 
 def test_real_guid_normalised_and_original_kept() -> None:
@@ -170,7 +171,7 @@ def test_unparsed_lines_keep_file_line_and_reason() -> None:
     assert kinds == ["Unparsed", "LogLine", "Unparsed"]
     assert records[0].line == 1 and records[0].raw == "garbage here" and records[0].reason
     assert records[1].continuation == ("   orphan indent? no",)
-    assert records[2].line == 5 and records[2].source is Source.UNPARSED
+    assert records[2].line == 5 and records[2].source == "unparsed"
     assert (stats.lines_total, stats.blank_lines, stats.unparsed_lines) == (5, 1, 2)
 
 
@@ -244,8 +245,8 @@ def test_continuation_lines_stay_with_their_own_record() -> None:
 def test_long_header_texts_are_matched_but_not_remembered() -> None:
     """The header caches keep short texts only: a hostile log of long lines with a ">:" far
     in would otherwise keep thousands of them (81.6 MiB above imports for an 80 MB log)."""
-    from avlogparse.parsers.avamar_log import _Headers, _SlotFields
-    from avlogparse.parsers.memo import MEMO_KEY_CHARS as HEADER_CACHE_KEY_CHARS
+    from avlogparse.sources.avamar_log import _Headers, _SlotFields
+    from avlogparse.sources.memo import MEMO_KEY_CHARS as HEADER_CACHE_KEY_CHARS
 
     headers = _Headers(lambda code: False)
     slots = _SlotFields(headers)

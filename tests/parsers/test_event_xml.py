@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from avlogparse.catalog import HYPERV_EVENTS, MERGE_PROGRESS_EVENTS
 from avlogparse.limits import Limits
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import EventLine, EventRecord, Source, Unparsed
-from avlogparse.parsers import event_xml
-from avlogparse.parsers.event_xml import parse_event_xml
+from avlogparse.models.records import Unparsed
 from avlogparse.render.records_jsonl import record_to_dict
+from avlogparse.sources import event_xml
+from avlogparse.sources.event_xml import EventLine, EventRecord, parse_event_xml
 
 DATA = Path(__file__).parent.parent / "data" / "event_xml"
 NS = "http://schemas.microsoft.com/win/2004/08/events/event"
@@ -132,7 +132,7 @@ def test_catalogued_hyperv_events_are_models_the_rest_light_records() -> None:
 
 def test_vmms_19100_every_field() -> None:
     [event] = events(parse(SAVE_AS)[0])[:1]
-    assert event.source is Source.EVENT_XML and event.path == "vmms.xml" and event.line == 3
+    assert event.source == "event-xml" and event.path == "vmms.xml" and event.line == 3
     assert event.provider == "Microsoft-Windows-Hyper-V-VMMS"
     assert event.provider_guid == "6066F867-7CA1-4418-85FD-36E3F9C0600C"
     assert event.event_source_name is None
@@ -427,7 +427,7 @@ def test_truncated_file_keeps_the_events_before_the_break() -> None:
     records, stats = parse(text[:cut])
     assert [type(r).__name__ for r in records] == ["EventRecord", "EventRecord", "Unparsed"]
     broken = records[2]
-    assert isinstance(broken, Unparsed) and broken.source is Source.UNPARSED
+    assert isinstance(broken, Unparsed) and broken.source == "unparsed"
     assert broken.kind == "event-xml" and broken.line == 5 and "truncated" in broken.reason
     assert broken.raw == text[start:cut]
     assert not stats.complete

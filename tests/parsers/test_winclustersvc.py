@@ -6,8 +6,8 @@ import io
 from datetime import datetime
 
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import ClusterLogRecord, LogLine, Source
-from avlogparse.parsers.winclustersvc import parse_winclustersvc
+from avlogparse.sources.avamar_log import LogLine
+from avlogparse.sources.winclustersvc import ClusterLogRecord, parse_winclustersvc
 
 KB_LINES = """\
 winclustersvc INFO<0000>: Cleaning up checkpoint created on group AvamarBackup_SERVER-app-20190510000504-0: checkpoint \\\\SERVER\\root\\virtualization\\v2:Msvm_SnapshotCollection.CollectionID="DXXXXDX-XXCE-XXDX-XABF-XXXDXXXXXX" .
@@ -26,7 +26,7 @@ def test_kb_cleanup_lines_verbatim() -> None:
     (cleanup, destroy), stats = parse(KB_LINES)
     assert stats.unparsed_lines == 0
     assert isinstance(cleanup, ClusterLogRecord) and isinstance(destroy, ClusterLogRecord)
-    assert cleanup.source is Source.WINCLUSTERSVC
+    assert cleanup.source == "winclustersvc"
     assert (cleanup.component, cleanup.level, cleanup.code) == ("winclustersvc", "INFO", 0)
     assert cleanup.group == "AvamarBackup_SERVER-app-20190510000504-0"
     assert cleanup.group_host == "SERVER" and cleanup.group_job == "app"
@@ -69,5 +69,5 @@ def test_destroy_snapshot_failure_variants() -> None:
 
 def test_other_lines_are_light_records() -> None:
     [record], _ = parse("winclustersvc INFO<0000>: Service started\n")
-    assert isinstance(record, LogLine) and record.source is Source.WINCLUSTERSVC
-    assert record.to_model().model_dump()["source"] == Source.WINCLUSTERSVC
+    assert isinstance(record, LogLine) and record.source == "winclustersvc"
+    assert record.to_model().model_dump()["source"] == "winclustersvc"

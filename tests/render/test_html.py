@@ -16,7 +16,7 @@ import pytest
 
 import avlogparse
 from avlogparse.errors import ConfigError
-from avlogparse.i18n import localize_report
+from avlogparse.i18n.localize import localize_report
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.report import InputFile, Report
 from avlogparse.models.timeline import Timeline, TimelineEntry

@@ -57,13 +57,18 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, BinaryIO, Literal, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal, NamedTuple, NoReturn, TypeVar
 from xml.parsers import expat
 
+from pydantic import Field
+
 from avlogparse.catalog import HYPERV_EVENTS, MERGE_PROGRESS_EVENTS
+from avlogparse.correlation.coverage import channel_fact
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
@@ -71,10 +76,166 @@ from avlogparse.models.diagnostics import (
     FileDiagnostics,
     ParseStats,
 )
-from avlogparse.models.records import EventLine, EventRecord, Unparsed
+from avlogparse.models.records import RecordBase, TimeBasis, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
-from avlogparse.parsers.memo import memorable
+from avlogparse.sources.base import LogSource
+from avlogparse.sources.memo import memorable
 from avlogparse.textio import detect_encoding
+
+if TYPE_CHECKING:
+    from avlogparse.correlation.collector import Collector
+    from avlogparse.sources import Record
+
+KIND = "event-xml"
+
+
+class EventRecord(RecordBase):
+    """One Windows event from an XML export (``<Event>`` element).
+
+    ``data`` is EventData or UserData as an ordered name → value mapping; unnamed
+    ``<Data>`` elements are named ``Data0``, ``Data1`` … by position. For Hyper-V events the
+    VM name, VM id and HRESULT are taken from the data or, failing that, from the message.
+    """
+
+    source: Literal["event-xml"] = "event-xml"
+    time_basis: TimeBasis = "utc"
+    provider: str | None = None
+    provider_guid: str | None = None
+    event_source_name: str | None = None
+    event_id: int | None = None
+    qualifiers: int | None = None
+    version: int | None = None
+    level: int | None = None
+    level_name: str | None = None
+    task: int | None = None
+    opcode: int | None = None
+    keywords: str | None = None
+    event_record_id: int | None = None
+    activity_id: str | None = None
+    related_activity_id: str | None = None
+    process_id: int | None = None
+    thread_id: int | None = None
+    channel: str | None = None
+    computer: str | None = None
+    user_sid: str | None = None
+    data: dict[str, str] = Field(default_factory=dict)
+    data_kind: Literal["EventData", "UserData"] | None = None
+    message: str | None = None
+    rendering_level: str | None = None
+    rendering_task: str | None = None
+    rendering_culture: str | None = None
+    vm_name: str | None = None
+    vm_id: str | None = None
+    hresult: int | None = None
+    hresult_hex: str | None = None
+
+
+class EventLine:
+    """Light record of an event no rule reads (most of an export: starts, stops, migrations).
+
+    ``path``, ``line``, ``raw``, ``provider``, ``channel``, ``event_id`` and ``timestamp`` are
+    set when it is parsed (the parser checks the last two then), and so are the fields in
+    ``known`` (the
+    host, VM and HRESULT of a merge progress event, which the correlation reads); every other
+    :class:`EventRecord` attribute reads through to the validated model, built once on first
+    access by :meth:`to_model`. The parser yields a validated :class:`EventRecord` straight
+    away for the other catalogued Hyper-V events (``catalog.HYPERV_EVENTS``).
+    """
+
+    __slots__ = (
+        "path", "line", "raw", "provider", "channel", "event_id", "timestamp", "_known",
+        "_build", "_build_args", "_model",
+    )  # fmt: skip
+    source: ClassVar[str] = KIND
+
+    if TYPE_CHECKING:  # read through to the model by __getattr__
+        provider_guid: str | None
+        event_source_name: str | None
+        qualifiers: int | None
+        version: int | None
+        level: int | None
+        level_name: str | None
+        task: int | None
+        opcode: int | None
+        keywords: str | None
+        event_record_id: int | None
+        activity_id: str | None
+        related_activity_id: str | None
+        process_id: int | None
+        thread_id: int | None
+        computer: str | None
+        user_sid: str | None
+        data: dict[str, str]
+        data_kind: Literal["EventData", "UserData"] | None
+        message: str | None
+        rendering_level: str | None
+        rendering_task: str | None
+        rendering_culture: str | None
+        vm_name: str | None
+        vm_id: str | None
+        hresult: int | None
+        hresult_hex: str | None
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        raw: str,
+        provider: str | None,
+        channel: str | None,
+        event_id: int | None,
+        timestamp: datetime | None,
+        build: Callable[..., EventRecord],
+        known: dict[str, Any] | None = None,
+        build_args: tuple[Any, ...] = (),
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.raw = raw
+        self.provider = provider
+        self.channel = channel
+        self.event_id = event_id
+        self.timestamp = timestamp
+        self._known = known
+        self._build: Callable[..., EventRecord] | None = build  # called with build_args
+        self._build_args = build_args  # not a partial: one object less per event
+        self._model: EventRecord | None = None
+
+    @property
+    def time_basis(self) -> TimeBasis:
+        return "utc" if self.timestamp is not None else "none"
+
+    @property
+    def known(self) -> Mapping[str, Any]:
+        """The fields read when the event was parsed, beyond the six slots (may be empty)."""
+        return self._known or {}
+
+    def to_model(self) -> EventRecord:
+        """The validated pydantic model of this event (built once)."""
+        if self._model is None:
+            assert self._build is not None
+            self._model = self._build(*self._build_args)
+            self._build, self._build_args = None, ()
+        return self._model
+
+    def model_dump(self, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """The same dictionary the validated model gives."""
+        return self.to_model().model_dump(mode=mode)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        known = self._known
+        if known is not None and name in known:
+            return known[name]
+        return getattr(self.to_model(), name)
+
+    def __repr__(self) -> str:
+        return (
+            f"EventLine(path={self.path!r}, line={self.line}, provider={self.provider!r}, "
+            f"event_id={self.event_id!r}, timestamp={self.timestamp!r})"
+        )
+
 
 READ_BYTES = 1 << 18
 """Bytes read from the stream at a time."""
@@ -903,7 +1064,10 @@ def _record(
         # read for every checkpoint of every VM: what the correlation needs, no model
         known = _hyperv_extra(data, _message(render, keys[14]), caches)
         known["computer"] = caches.texts[sys_text.get(keys[12])]
-    return EventLine(path, line, raw, provider, event_id, timestamp, _event_record, known, fields)
+    channel = caches.texts[sys_text.get(keys[11])]
+    return EventLine(
+        path, line, raw, provider, channel, event_id, timestamp, _event_record, known, fields
+    )
 
 
 def _message(render: dict[str, str], key: str) -> str | None:
@@ -1104,3 +1268,95 @@ def _timestamp(text: str) -> datetime | None:
     except (ValueError, OverflowError):
         return None
     return moment
+
+
+class MergeProgress(NamedTuple):
+    """A merge started / interrupted / completed event (19070, 19090, 19080), kept small.
+
+    Busy hosts write these for every checkpoint of every VM; the rules only need when, on
+    which host and for which VM, so a validated EventRecord (several KB) is not kept.
+    """
+
+    path: str
+    line: int
+    event_id: int | None
+    timestamp: datetime | None
+    computer: str | None
+    vm_name: str | None
+    vm_id: str | None
+    hresult_hex: str | None = None
+
+
+_COMPACT_FIELDS = frozenset({"computer", "vm_name", "vm_id", "hresult_hex"})
+
+
+def compact(event: EventRecord | EventLine) -> MergeProgress:
+    """The event as a MergeProgress, with one copy of each host and VM name however many
+    events repeat it. An EventLine's fields are read from ``known`` (no model is built)."""
+    known = event.known if isinstance(event, EventLine) else None
+    if known is not None and known.keys() >= _COMPACT_FIELDS:
+        computer, vm_name, vm_id = known["computer"], known["vm_name"], known["vm_id"]
+        hresult_hex = known["hresult_hex"]
+    else:
+        computer, vm_name, vm_id = event.computer, event.vm_name, event.vm_id
+        hresult_hex = event.hresult_hex
+    intern = sys.intern
+    return MergeProgress(
+        event.path,
+        event.line,
+        event.event_id,
+        event.timestamp,
+        computer and intern(computer),
+        vm_name and intern(vm_name),
+        vm_id and intern(vm_id),
+        hresult_hex,
+    )
+
+
+_XML_START = re.compile(r"^\s*(?:Record \d+\s*)?<(?:\?xml|Events\b|Event\b)", re.ASCII)
+_EVENT_NS = "schemas.microsoft.com/win/2004/08/events"
+
+
+class EventXmlSource(LogSource):
+    """Windows event logs exported as XML, of any channel or of several in one file."""
+
+    kind = KIND
+    docs_page = "formats/event-xml.md"
+    name_suffixes = (".xml",)
+
+    def sniff(self, text: str) -> int:
+        if _XML_START.match(text) and ("<Event" in text or _EVENT_NS in text):
+            return 2  # sure: before any line-log guess
+        return 0
+
+    def parse(
+        self, stream: BinaryIO, path: str, stats: ParseStats, limits: Limits
+    ) -> Iterator[Record]:
+        return parse_event_xml(stream, path, stats, limits)
+
+    def collect(self, records: Iterable[Record], collector: Collector) -> None:
+        """Keep the catalogued Hyper-V events (merge progress in compact form) and count the
+        events of each channel: a channel's facts exist only where its events were seen."""
+        channels: Counter[tuple[str | None, str | None]] = Counter()
+        events = collector.events
+        progress = collector.merge_progress
+        for record in records:
+            if isinstance(record, (EventLine, EventRecord)):
+                provider = record.provider
+                channels[record.channel, provider] += 1
+                if (
+                    record.event_id in HYPERV_EVENTS
+                    and provider is not None
+                    and "hyper-v" in provider.lower()
+                ):
+                    if record.event_id in MERGE_PROGRESS_EVENTS:
+                        progress.append(compact(record))
+                    else:
+                        events.append(record if isinstance(record, EventRecord) else record.to_model())
+            elif isinstance(record, Unparsed):
+                collector.note_unparsed(record)
+        for (channel, provider), count in channels.items():
+            collector.saw(channel_fact(channel, provider), count)
+
+
+SOURCE = EventXmlSource()

@@ -21,17 +21,59 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import lru_cache
-from typing import Any, BinaryIO
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from avlogparse.catalog import WMI_RETURN_CODES
+from avlogparse.correlation.coverage import CLUSTER_LOG
+from avlogparse.correlation.hosts import short_host
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import ParseStats
-from avlogparse.models.records import ClusterLogRecord, LogLine, Source, Unparsed
+from avlogparse.models.records import Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
-from avlogparse.parsers.avamar_log import Detail, parse_avamar_log, parse_group_time
-from avlogparse.parsers.memo import MEMO_KEY_CHARS
+from avlogparse.sources.avamar_log import (
+    AvamarLogRecord,
+    Detail,
+    LogLine,
+    parse_avamar_log,
+    parse_group_time,
+    sniff_components,
+)
+from avlogparse.sources.base import LogSource
+from avlogparse.sources.memo import MemoFunction
+
+if TYPE_CHECKING:
+    from avlogparse.correlation.collector import Collector
+    from avlogparse.sources import Record
+
+KIND = "winclustersvc"
+
+
+class ClusterLogRecord(AvamarLogRecord):
+    """A line of ``winclustersvc.log``; cleanup and DestroySnapshot lines get their fields.
+
+    The group name ``AvamarBackup_<host>-<job>-<YYYYMMDDhhmmss>-<n>`` is split into
+    ``group_host``, ``group_job``, ``group_started`` (host-local, naive) and
+    ``group_sequence``.
+    """
+
+    source: Literal["winclustersvc"] = "winclustersvc"
+    group: str | None = None
+    group_host: str | None = None
+    group_job: str | None = None
+    group_started: datetime | None = None
+    group_sequence: int | None = None
+    wmi_path: str | None = None
+    wmi_host: str | None = None
+    collection_id: str | None = None
+    destroy_snapshot: Literal["success", "failure"] | None = None
+    return_code: int | None = None
+    return_code_name: str | None = None
+    hresult: int | None = None
+    hresult_hex: str | None = None
+
 
 _CLEANUP = re.compile(
     r"Cleaning up checkpoint created on group (\S{1,512}?):? checkpoint (\S{1,2048})", re.ASCII
@@ -53,12 +95,10 @@ def extract_cluster_fields(code: int, message: str) -> dict[str, Any]:
         return _cleanup_fields(cleanup.group(1), cleanup.group(2))
     if "DestroySnapshot" not in message:
         return {}
-    if len(message) > MEMO_KEY_CHARS:  # only short messages are remembered
-        return _destroy_fields.__wrapped__(message)
     return dict(_destroy_fields(message))
 
 
-@lru_cache(maxsize=1024)
+@MemoFunction
 def _destroy_fields(message: str) -> dict[str, Any]:
     """A DestroySnapshot result; the same few messages repeat once per VM and night."""
     lowered = message.lower()
@@ -92,7 +132,7 @@ def _cleanup_fields(group: str, wmi_path: str) -> dict[str, Any]:
     return fields
 
 
-@lru_cache(maxsize=1024)
+@MemoFunction
 def _group_fields(group: str, wmi_host: str | None) -> tuple[tuple[str, Any], ...]:
     """Host, job, start and sequence of a cluster group (one group per job, many VMs)."""
     parts = _GROUP.fullmatch(group)
@@ -117,6 +157,7 @@ def _split_host_job(text: str, wmi_host: str | None) -> tuple[str, str | None]:
 
 
 CLUSTER_DETAIL = Detail(
+    kind=KIND,
     model=ClusterLogRecord,
     extract=extract_cluster_fields,
     markers=("Cleaning up checkpoint", "DestroySnapshot"),
@@ -127,4 +168,72 @@ def parse_winclustersvc(
     stream: BinaryIO, path: str, stats: ParseStats, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[LogLine | ClusterLogRecord | Unparsed]:
     """Yield the records of a ``winclustersvc.log`` stream (see the module docstring)."""
-    return parse_avamar_log(stream, path, stats, Source.WINCLUSTERSVC, CLUSTER_DETAIL, limits)
+    return parse_avamar_log(stream, path, stats, CLUSTER_DETAIL, limits)
+
+
+@dataclass
+class Cleanup:
+    """A checkpoint cleanup of winclustersvc: the cleanup line and its DestroySnapshot."""
+
+    cleanup: ClusterLogRecord
+    destroy: ClusterLogRecord | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """The plug-in reported success (the merge may still fail afterwards)."""
+        return self.destroy is not None and self.destroy.destroy_snapshot == "success"
+
+    @property
+    def local_time(self) -> datetime | None:
+        """When the cleanup ran, host-local; the backup start when no line has a time."""
+        for record in (self.destroy, self.cleanup):
+            if record is not None and record.timestamp is not None:
+                return record.timestamp
+        return self.cleanup.group_started
+
+    @property
+    def host(self) -> str | None:
+        return short_host(self.cleanup.wmi_host or self.cleanup.group_host)
+
+
+class WinclustersvcSource(LogSource):
+    """``winclustersvc.log``: the checkpoint cleanups and their DestroySnapshot results."""
+
+    kind = KIND
+    docs_page = "formats/winclustersvc.md"
+    name_prefixes = ("winclustersvc",)
+
+    def sniff(self, text: str) -> int:
+        components = sniff_components(text)
+        return 1 if components["winclustersvc"] * 2 > components.total() else 0
+
+    def parse(
+        self, stream: BinaryIO, path: str, stats: ParseStats, limits: Limits
+    ) -> Iterator[Record]:
+        return parse_winclustersvc(stream, path, stats, limits)
+
+    def collect(self, records: Iterable[Record], collector: Collector) -> None:
+        """Keep the cleanups, each with the DestroySnapshot line that follows it."""
+        pending: Cleanup | None = None
+        seen = 0
+        for record in records:
+            if not isinstance(record, ClusterLogRecord):
+                if isinstance(record, Unparsed):
+                    collector.note_unparsed(record)
+                else:
+                    seen += 1
+                continue
+            seen += 1
+            if record.group is not None:
+                pending = Cleanup(record)
+                collector.cleanups.append(pending)
+            elif record.destroy_snapshot is not None:
+                if pending is not None and pending.destroy is None:
+                    pending.destroy = record
+                if record.destroy_snapshot == "failure":
+                    collector.destroy_failures.append(record)
+        if seen:
+            collector.saw(CLUSTER_LOG, seen)
+
+
+SOURCE = WinclustersvcSource()

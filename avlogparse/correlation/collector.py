@@ -1,0 +1,85 @@
+"""What the sources hand over while the bundle streams: only what the rules need.
+
+The engine gives each file's records to its source's ``collect``, which keeps a few of them
+here (backup runs, cleanups, catalogued Hyper-V events) and says which facts it saw
+(:class:`~avlogparse.correlation.coverage.Coverage`). Unparsed lines are grouped by shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from avlogparse.correlation.coverage import Coverage
+from avlogparse.correlation.windows import CorrelationWindows
+from avlogparse.models.records import Unparsed
+from avlogparse.models.report import UnparsedShape
+from avlogparse.templates import line_template
+
+if TYPE_CHECKING:
+    from avlogparse.correlation.runs import BackupRun
+    from avlogparse.sources import Record
+    from avlogparse.sources.base import LogSource
+    from avlogparse.sources.event_xml import EventRecord, MergeProgress
+    from avlogparse.sources.winclustersvc import Cleanup, ClusterLogRecord
+
+MAX_UNPARSED_SHAPES = 100
+OTHER_SHAPES = "<other shapes>"
+"""The template that counts, per kind, the unparsed lines of shapes past the cap, so the
+shape counts still add up to the unparsed total."""
+
+
+class Collector:
+    """Keeps what the rules need from a stream of records, nothing more."""
+
+    def __init__(self, windows: CorrelationWindows) -> None:
+        self.windows = windows
+        self.coverage = Coverage()
+        self.runs: list[BackupRun] = []
+        self.cleanups: list[Cleanup] = []
+        self.destroy_failures: list[ClusterLogRecord] = []
+        self.events: list[EventRecord] = []
+        self.merge_progress: list[MergeProgress] = []
+        self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
+        self.path = ""
+        """The file being collected (what :meth:`saw` attributes facts to)."""
+
+    def all_events(self) -> list[EventRecord | MergeProgress]:
+        """The kept Hyper-V events, full and compact."""
+        return [*self.events, *self.merge_progress]
+
+    def add_file(self, source: LogSource | None, path: str, records: Iterable[Record]) -> None:
+        """Consume one file's records (a generator: nothing is kept that is not needed)."""
+        self.path = path
+        if source is not None:
+            source.collect(records, self)
+            return
+        for record in records:
+            if isinstance(record, Unparsed):
+                self.note_unparsed(record)
+
+    def saw(self, fact: str, count: int = 1) -> None:
+        """The current file showed ``count`` lines or events of ``fact``."""
+        self.coverage.saw(fact, self.path, count)
+
+    def note_unparsed(self, record: Unparsed) -> None:
+        """Group an unparsed line or event with the others of its template.
+
+        The sources' ``collect`` loops call it for records they do not keep, so an ordinary
+        record costs no extra check or generator step."""
+        shapes = self.unparsed_shapes
+        key = (record.kind, line_template(record.raw))
+        if key not in shapes and len(shapes) >= MAX_UNPARSED_SHAPES:
+            key = (record.kind, OTHER_SHAPES)
+        shape = shapes.get(key)
+        if shape is not None:
+            shape.count += 1
+        else:
+            shapes[key] = UnparsedShape(
+                kind=record.kind,
+                template=key[1],
+                count=1,
+                example=record.raw[:500],
+                example_path=record.path,
+                example_line=record.line,
+            )
