@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import BinaryIO, cast
 
@@ -44,8 +45,12 @@ from avlogparse.rules import ALL_RULES, Rule
 from avlogparse.sources import parse_stream
 
 
+@cache
 def tool_version() -> str:
-    """The installed package version (``0+unknown`` when run from a bare checkout)."""
+    """The installed package version (``0+unknown`` when run from a bare checkout).
+
+    Looked up once per process: ``importlib.metadata`` rescans ``sys.path`` whenever a folder
+    on it changed, and frees what it had cached (objects a caller may have frozen)."""
     try:
         return version("avlogparse")
     except PackageNotFoundError:

@@ -11,7 +11,7 @@ Usually reached through the report::
     report.findings_frame()                # one row per finding
     report.timeline.frame()                # one row per moment
     report.timeline.plot()                 # one swimlane per VM
-    records_frame(report.bundle, kinds=["event-xml"], limit=10_000)   # reads the bundle again
+    records_frame(report, kinds=["event-xml"], limit=10_000)   # reads the bundle again
 
 Times: ``first_seen``, ``last_seen``, ``time`` and ``timestamp`` columns are UTC;
 ``host_time`` is the wall-clock time on the host (naive), as its logs print it.
@@ -33,6 +33,7 @@ from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.display import provide
 from avlogparse.models.findings import Finding
 from avlogparse.models.records import Unparsed
+from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import TimelineEntry
 from avlogparse.render.timeline_layout import (
@@ -42,7 +43,7 @@ from avlogparse.render.timeline_layout import (
     kind_name,
     layout,
 )
-from avlogparse.sources import Record, parse_stream
+from avlogparse.sources import SOURCES, Record, parse_stream
 from avlogparse.sources.event_xml import EventLine, EventRecord
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def timeline_frame(entries: Sequence[TimelineEntry]) -> pandas.DataFrame:
 
 
 def records_frame(
-    bundle: str | os.PathLike[str],
+    bundle: str | os.PathLike[str] | Report,
     *,
     kinds: Iterable[str] | None = None,
     limit: int | None = None,
@@ -186,13 +187,19 @@ def records_frame(
     """Every record of a bundle, parsed again and streamed into columns (:data:`RECORD_COLUMNS`).
 
     A report keeps only what its rules need, so the records come from reading the bundle
-    once more. ``kinds`` keeps only those input kinds (``"avhypervvss"``,
+    once more: pass the bundle's path, or a :class:`Report` (its ``bundle`` is read, its host
+    zone places the times). ``kinds`` keeps only those input kinds (``"avhypervvss"``,
     ``"winclustersvc"``, ``"event-xml"``; files of other kinds are not even parsed);
     ``limit`` stops after that many rows. Host-local times are placed in UTC with ``zone``
     (the report's ``time_alignment.host_zone()``; UTC when None).
     """
     pd = require("pandas")
+    if isinstance(bundle, Report):
+        zone = zone or bundle.time_alignment.host_zone()
+        bundle = bundle.bundle
     wanted = None if kinds is None else set(kinds)
+    if wanted is not None and not wanted <= {source.kind for source in SOURCES}:
+        raise ValueError(f"unknown kinds {sorted(wanted)} (known: {[s.kind for s in SOURCES]})")
     if limit is not None and limit < 0:
         raise ValueError("limit must be zero or more")
     columns: dict[str, list[Any]] = {name: [] for name in RECORD_COLUMNS}

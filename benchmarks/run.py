@@ -59,7 +59,7 @@ T5_PARSE_MIB = 64.0  # streaming parse peak above imports, per file
 T5_ANALYZE_MB = 250.0  # analyze of a 1 GB bundle, absolute RSS (informational here)
 T7_JOBS_SPEEDUP = 1.7  # --jobs 2 over several bundles >= 1.7x the throughput of --jobs 1
 JOBS_BUNDLES = 4
-HOT_PATH = ("parsers", "textio.py", "sniff.py")
+HOT_PATH = ("sources", "textio.py")
 
 
 # --- worker side: one phase, one file, in a fresh process ----------------------------------
@@ -168,7 +168,7 @@ def phase_parse(path: Path) -> dict[str, Any]:
         pass
     stats = parsed.stats
     return {
-        "kind": parsed.kind.value,
+        "kind": parsed.kind,
         "encoding": stats.encoding,
         "lines_total": stats.lines_total,
         "record_lines": stats.record_lines,

@@ -14,6 +14,7 @@ from avlogparse.models.report import Report
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "kb-orphaned-checkpoint"
 CHAIN = Path(__file__).parent / "rules" / "orphaned-checkpoint" / "chain-complete"
+RULES = Path(__file__).parent / "rules"
 
 
 def test_report_round_trips_through_json() -> None:
@@ -76,8 +77,50 @@ def test_skipped_rules_say_why(tmp_path: Path) -> None:
         skipped["orphaned-checkpoint"] or ""
     )
     assert {f.data.get("missing") for f in report.findings if f.rule_id == "missing-evidence"} == {
-        "winclustersvc", "event-xml",
+        "log:winclustersvc", "channel:Microsoft-Windows-Hyper-V-VMMS-Admin",
     }  # fmt: skip
+
+
+SYSTEM_EXPORT = """<?xml version="1.0" encoding="utf-8"?>
+<Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>
+<Provider Name="Service Control Manager"/><EventID Qualifiers="16384">7036</EventID>
+<Level>4</Level><TimeCreated SystemTime="2019-05-09T15:00:00.000Z"/>
+<EventRecordID>1</EventRecordID><Channel>System</Channel><Computer>HV01</Computer>
+</System><EventData><Data Name="param1">Windows Update</Data></EventData></Event></Events>
+"""
+
+
+def test_an_export_of_another_channel_is_no_vmms_evidence(tmp_path: Path) -> None:
+    """A System export beside the plug-in log: VMMS evidence is still missing, and the rules
+    that need it say so instead of reading "ran, 0 findings" (issue 11)."""
+    shutil.copy(RULES / "missing-evidence" / "plugin-log-only" / "avhypervvss.log", tmp_path)
+    (tmp_path / "System.xml").write_text(SYSTEM_EXPORT, encoding="utf-8")
+    report = avlogparse.analyze(tmp_path)
+    missing = {f.data["missing"] for f in report.findings if f.rule_id == "missing-evidence"}
+    assert missing == {"log:winclustersvc", "channel:Microsoft-Windows-Hyper-V-VMMS-Admin"}
+    vmms = next(f for f in report.findings if f.data.get("missing", "").startswith("channel:"))
+    assert "Hyper-V-VMMS-Admin" in vmms.message and "System" in vmms.message
+    merge = next(r for r in report.rules if r.rule_id == "checkpoint-merge-failed")
+    assert merge.status == "skipped"
+    assert merge.reason == "the bundle holds no Hyper-V-VMMS-Admin events"
+    japanese = avlogparse.analyze(tmp_path, lang="ja")
+    merge_ja = next(r for r in japanese.rules if r.rule_id == "checkpoint-merge-failed")
+    assert merge_ja.reason == "バンドルにHyper-V-VMMS-Admin のイベントが含まれていません"
+
+
+def test_a_combined_export_counts_for_every_channel_it_holds(tmp_path: Path) -> None:
+    """One file with VMMS-Admin and System events (HyperVLogs writes one across channels):
+    the VMMS rules run."""
+    sample = SAMPLE / "Microsoft-Windows-Hyper-V-VMMS-Admin.xml"
+    vmms = sample.read_text(encoding="utf-8")
+    system_event = SYSTEM_EXPORT.split("<Events>", 1)[1].split("</Events>", 1)[0]
+    combined = vmms.replace("</Events>", system_event + "</Events>")
+    (tmp_path / "all-channels.xml").write_text(combined, encoding="utf-8")
+    for name in ("avhypervvss.log", "winclustersvc.log"):
+        shutil.copy(SAMPLE / name, tmp_path)
+    report = avlogparse.analyze(tmp_path)
+    assert all(r.status == "ran" for r in report.rules)
+    assert "orphaned-checkpoint" in {f.rule_id for f in report.findings}
 
 
 def test_nothing_analysable_is_an_error(tmp_path: Path) -> None:

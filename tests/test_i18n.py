@@ -71,7 +71,6 @@ def test_placeholders_are_plain_names_rendered_as_str_format_would() -> None:
 
 def test_every_rule_has_a_title_and_description_in_every_language() -> None:
     for rule in avlogparse.ALL_RULES:
-        assert rule.title == text(f"rule.{rule.id}.title", "en")
         for lang in LANGUAGES:
             shown = rule_text(rule, lang)
             assert shown.title and shown.description
@@ -88,6 +87,7 @@ def test_japanese_texts_are_japanese() -> None:
         "list.item",  # 「{item}」
         "list.separator",
         "list.last-separator",
+        "list.or-separator",
         "sentence.gap",  # Japanese sentences follow one another without a space
     }
 
@@ -110,11 +110,12 @@ def test_formats_are_rendered_per_language() -> None:
         "msg.checkpoint-merge-failed", "ja", **merge, last=None, hresult="0x80071234"
     )
     assert unknown_code.endswith("エラー コード: 0x80071234。")
-    assert text("reason.missing-inputs", "en", inputs=["a", "b", "c"]) == (
-        "the bundle has no 'a', 'b' and 'c' input"
+    facts = ["channel:Microsoft-Windows-Hyper-V-VMMS-Admin", "log:winclustersvc", "channel:System"]
+    assert text("reason.missing-facts", "en", facts=facts) == (
+        "the bundle holds no Hyper-V-VMMS-Admin events, winclustersvc.log lines or System events"
     )
-    assert text("reason.missing-inputs", "ja", inputs=["a", "b"]) == (
-        "バンドルに必要な入力「a」、「b」がありません"
+    assert text("reason.missing-facts", "ja", facts=facts[:2]) == (
+        "バンドルにHyper-V-VMMS-Admin のイベント、winclustersvc.log の行が含まれていません"
     )
 
 
@@ -168,7 +169,7 @@ def test_missing_links_and_skip_reasons_are_localized() -> None:
     assert _has_japanese(orphan.missing_links[0])
     skipped = [r for r in report.rules if r.status == "skipped"]
     assert skipped and all(_has_japanese(r.reason or "") for r in skipped)
-    assert all(r.missing_inputs == ["avhypervvss"] for r in skipped)
+    assert all(r.missing_inputs == ["log:avhypervvss"] for r in skipped)
 
 
 def test_text_report_in_japanese(english: Report) -> None:

@@ -78,7 +78,7 @@ def test_timeline_frame(report: Report) -> None:
 
 def test_records_frame_reads_the_whole_bundle_again(report: Report) -> None:
     pytest.importorskip("pandas")
-    frame = report.records_frame()
+    frame = records_frame(report)
     assert tuple(frame.columns) == RECORD_COLUMNS
     assert len(frame) == report.stats.records + report.stats.unparsed == 70
     assert frame.groupby("source").size().to_dict() == {
@@ -93,13 +93,13 @@ def test_records_frame_reads_the_whole_bundle_again(report: Report) -> None:
 
 def test_records_frame_kinds_and_limit(report: Report) -> None:
     pytest.importorskip("pandas")
-    events = report.records_frame(kinds=["event-xml"])
+    events = records_frame(report, kinds=["event-xml"])
     assert set(events["source"]) == {"event-xml"} and len(events) == 23
     assert list(events[events["event_id"] == 19100]["line"]) == list(range(13, 22))
-    assert len(report.records_frame(limit=5)) == 5
+    assert len(records_frame(report, limit=5)) == 5
     assert len(records_frame(SAMPLE, kinds=["winclustersvc"], limit=0)) == 0
     with pytest.raises(ValueError):
-        report.records_frame(kinds=["syslog"])
+        records_frame(report, kinds=["syslog"])
 
 
 def test_plot_draws_one_lane_per_vm(report: Report) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from avlogparse.i18n import text
 from avlogparse.render.rule_catalog import (
     escape_markdown,
     render_rule_catalog_markdown,
@@ -25,7 +26,7 @@ def test_every_rule_has_a_section_in_run_order() -> None:
 def test_texts_come_from_the_rule_docstring() -> None:
     rule = rule_by_id("orphaned-checkpoint")
     texts = rule_texts(rule)
-    assert texts.title == rule.title
+    assert texts.title == text(f"rule.{rule.id}.title", "en")
     assert texts.summary == "Cleanup reported success, but the checkpoint merge failed."
     assert texts.description.startswith("What it looks for:")
     assert rule.id not in texts.summary

@@ -72,7 +72,11 @@ def test_findings_degrade_honestly_without_a_file(missing: str, tmp_path: Path) 
     else:
         assert "orphaned-checkpoint" not in found and "orphaned-checkpoint" in skipped
         [evidence] = found["missing-evidence"]
-        kind = "winclustersvc" if missing == "winclustersvc.log" else "event-xml"
-        assert evidence.data["missing"] == kind
+        fact = (
+            "log:winclustersvc"
+            if missing == "winclustersvc.log"
+            else "channel:Microsoft-Windows-Hyper-V-VMMS-Admin"
+        )
+        assert evidence.data["missing"] == fact
         assert len(found["checkpoint-creation-failed"]) == 3
         assert all(not f.explained_by for f in found["checkpoint-creation-failed"])

@@ -159,7 +159,7 @@ def test_skipped_rules_refused_inputs_and_unparsed_shapes_are_listed(tmp_path: P
     (tmp_path / "notes.txt").write_text("hello\n", encoding="utf-8")
     page = render_html(avlogparse.analyze(tmp_path))
     assert 'class="skipped"' in page
-    assert "the bundle has no &#x27;winclustersvc&#x27; input" in page
+    assert "the bundle holds no winclustersvc.log lines" in page
     assert "notes.txt" in page
     assert "Every line was understood." not in page
     assert "this line is not in any known shape" in page
@@ -232,7 +232,7 @@ def test_japanese_skip_reasons_and_empty_states(tmp_path: Path) -> None:
     report = avlogparse.analyze(tmp_path)
     page = render_html(report.model_copy(update={"diagnostics": []}), lang="ja")
     assert "<td>スキップ</td>" in page and "<td>実行済み</td>" in page
-    assert "バンドルに必要な入力「winclustersvc」がありません" in page
+    assert "バンドルにwinclustersvc.log の行が含まれていません" in page
     assert "the bundle has no" not in page
     assert "診断メッセージはありません。" in page
     empty = render_html(report.model_copy(update={"timeline": Timeline()}), lang="ja")

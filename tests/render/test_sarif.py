@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import jsonschema
 import pytest
 
+from avlogparse.i18n.localize import rule_text
 from avlogparse.models.findings import Evidence, Finding
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
@@ -65,14 +66,15 @@ def test_driver_describes_every_rule_of_the_report(sample_report: Report) -> Non
     assert driver["informationUri"].startswith("https://")
     assert [rule["id"] for rule in driver["rules"]] == [r.rule_id for r in sample_report.rules]
     for descriptor, rule in zip(driver["rules"], ALL_RULES, strict=True):
-        assert descriptor["shortDescription"]["text"] == rule.title
+        title = rule_text(rule, "en").title
+        assert descriptor["shortDescription"]["text"] == title
         assert descriptor["properties"]["severity"] == rule.severity.value
         assert len(descriptor["properties"]["tags"]) <= 10
-        assert descriptor["help"]["text"].startswith(rule.title)
+        assert descriptor["help"]["text"].startswith(title)
         for reference in rule.references:
             assert reference in descriptor["help"]["text"]
             assert f"<{reference}>" in descriptor["help"]["markdown"]
-        for step in rule.remediation:
+        for step in rule_text(rule, "en").remediation:
             assert step in descriptor["help"]["text"]
 
 
