@@ -28,7 +28,7 @@ from avlogparse.models.report import (
     UnparsedShape,
 )
 from avlogparse.models.severity import Severity
-from avlogparse.render.safe import html_text
+from avlogparse.render.safe import html_text, in_zone
 from avlogparse.render.timeline_layout import SEVERITY_COLOURS
 from avlogparse.render.timeline_svg import timeline_svg
 
@@ -441,7 +441,7 @@ def _when(moment: datetime | None, zone: tzinfo | None = None) -> str:
     if moment is None:
         return ""
     if zone is not None and moment.tzinfo is not None:
-        moment = moment.astimezone(zone)
+        moment = in_zone(moment, zone)
     return moment.isoformat(sep=" ", timespec="seconds")
 
 

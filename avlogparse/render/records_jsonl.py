@@ -3,7 +3,8 @@
 Every object has ``source``, ``path``, ``line``, ``timestamp`` (ISO 8601; with an offset
 only when the source states the zone) and ``raw``, plus the fields of its kind under the
 names of the models (``level``, ``code``, ``vm_name``, ``vm_id``, ``event_id``,
-``provider``, ``computer``, ``hresult`` …).
+``provider``, ``computer``, ``hresult`` …). U+0085, U+2028 and U+2029 are ``\\uXXXX``
+escapes, so one object is one line for every reader.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from enum import Enum
 from typing import Any, TextIO
 
 from avlogparse.models.records import LogLine, Record
+from avlogparse.render.safe import json_line_safe
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
@@ -41,7 +43,7 @@ def write_jsonl(records: Iterable[Record], out: TextIO) -> int:
     count = 0
     dumps = json.dumps
     for record in records:
-        out.write(dumps(record_to_dict(record), ensure_ascii=False))
+        out.write(json_line_safe(dumps(record_to_dict(record), ensure_ascii=False)))
         out.write("\n")
         count += 1
     return count
