@@ -1016,9 +1016,18 @@ def _inner_name(display: str) -> str:
     return base
 
 
+_RESERVED = {"\\": "\\\\", "!": "\\x21", "#": "\\x23"}
+
+
 def _shown(name: str) -> str:
-    """A name for display: control, bidi and other invisible characters as escapes."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
+    """A name for display: control, bidi and other invisible characters as escapes.
+
+    The escape is reversible, so two names never display alike: ``\\`` itself is shown
+    as ``\\\\`` (a file literally named ``a\\x1b.log`` is not the one with an ESC in its
+    name), and ``!`` (the member-chain separator) and ``#`` (of the ``name#2`` repeats) as
+    ``\\x21`` and ``\\x23``, so no real name can pass for a member or a repeat.
+    """
+    return "".join(_RESERVED.get(ch, ch) if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
 
 
 def _member_name(name: str) -> str:
