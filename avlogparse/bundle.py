@@ -337,6 +337,11 @@ class Bundle:
             return "symlink", f"symbolic link{shown} not followed", None
         if not stat.S_ISREG(mode):
             return "special-file", f"{_file_type_name(mode)}, not a regular file", None
+        if folder is not None and info.st_nlink > 1:
+            # Another name for this file exists, maybe outside the bundle: a hard link to a
+            # file the customer's bundle should not show us is refused like a symlink.
+            message = f"hard link ({info.st_nlink} names for one file) not read"
+            return "hardlink", message, None
         limits = self.limits
         return _size_refusal(
             info.st_size, limits.max_file_bytes, "max_file_bytes", self._budget.remaining
@@ -943,6 +948,8 @@ def _open_regular(
         moved = (expected.st_ino, expected.st_dev) != (actual.st_ino, actual.st_dev)
         if expected.st_ino and actual.st_ino and moved:
             raise _Changed("replaced by another file after the listing")
+        if folder is not None and actual.st_nlink > 1:
+            raise _Changed("became a hard link after the listing")
         return cast(BinaryIO, os.fdopen(descriptor, "rb"))
     except BaseException:
         os.close(descriptor)
