@@ -285,10 +285,16 @@ class Bundle:
     def _subfolder(
         self, parent: _Folder, name: str, display: str, depth: int
     ) -> Iterator[tuple[Member, BinaryIO]]:
-        self._directories += 1
         if depth > self.limits.max_dir_depth:
-            message = f"folder not read: nested deeper than {self.limits.max_dir_depth}"
-            self._diagnose("limit-exceeded", display, message, limit="max_dir_depth")
+            # Listed as a refused input: whatever it holds was not read, so the report is
+            # incomplete (exit 3), never a silent "healthy".
+            if self._admit(display):
+                message = f"folder not read: nested deeper than {self.limits.max_dir_depth}"
+                self._refuse(
+                    display, None, "limit-exceeded", message, "max_dir_depth", kind="directory"
+                )
+            return
+        if not self._admit_directory(display):
             return
         try:
             child = parent.child(name)
@@ -536,10 +542,11 @@ class Bundle:
                     anything_read = True
                     if info.size < 0:  # a pax "size" record can still make it negative
                         raise _TarStop("archive-corrupt", "negative member size (CVE-2025-8194)")
-                    if info.isdir():
-                        self._directories += 1
-                        continue
                     display = self._distinct(f"{source.display}!{_member_name(info.name)}")
+                    if info.isdir():
+                        if not self._admit_directory(display):
+                            break
+                        continue
                     if not self._admit(display):
                         break
                     yield from self._tar_member(source, meter, tar, info, display)
@@ -632,19 +639,30 @@ class Bundle:
         return display if not seen else f"{display}#{seen + 1}"
 
     def _admit(self, display: str) -> bool:
-        """Count one file or member; past ``max_members`` the walk stops, said once."""
+        """Count one file or member; past ``max_members`` (files, members and directories)
+        the walk stops, said once."""
         if self._stopped:
             return False
-        if self._seen >= self.limits.max_members:
+        if self._seen + self._directories >= self.limits.max_members:
             self._stopped = "max_members"
             message = (
-                f"more than {self.limits.max_members} files in the bundle:"
+                f"more than {self.limits.max_members} files and folders in the bundle:"
                 " this one and the rest were not read"
             )
             self._seen += 1  # the first file not read is listed as refused: the report says so
             self._refuse(display, None, "limit-exceeded", message, limit="max_members")
             return False
         self._seen += 1
+        return True
+
+    def _admit_directory(self, display: str) -> bool:
+        """Count one directory (a folder, or a directory entry of an archive) against
+        ``max_members``: a million empty directory headers cost time too."""
+        if self._stopped:
+            return False
+        if self._seen + self._directories >= self.limits.max_members:
+            return self._admit(display)  # refuses it, stops the walk and says so
+        self._directories += 1
         return True
 
     def _record(
