@@ -501,10 +501,17 @@ class Bundle:
         for info in archive.infolist():
             if self._stopped:
                 return
-            if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
-                self._directories += 1
-                continue
             display = self._distinct(f"{source.display}!{_member_name(info.filename)}")
+            if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
+                if info.file_size == 0:
+                    if not self._admit_directory(display):
+                        return
+                    continue
+                if not self._admit(display):  # a "directory" with data is not skipped
+                    return
+                message = f"directory entry that holds {info.file_size} bytes of data; not read"
+                self._refuse(display, info.file_size, "special-file", message)
+                continue
             if not self._admit(display):
                 return
             refusal = _zip_refusal(info, layout, self.limits, self._budget.remaining)
