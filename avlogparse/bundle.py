@@ -476,9 +476,11 @@ class Bundle:
                     return
                 seekable.seek(0)
             try:
-                archive = stack.enter_context(zipfile.ZipFile(seekable))
-            except MemoryError:
-                raise
+                view = _zip_view(seekable, self._room())
+                archive = stack.enter_context(zipfile.ZipFile(view or seekable))
+            except MemoryError as error:
+                self._close_container(index, source, _out_of_memory(error), False)
+                return
             except _ZIP_OPEN_ERRORS as error:
                 failure = _Failure("archive-corrupt", f"not a readable zip: {_describe(error)}")
                 self._close_container(index, source, failure, False)
@@ -637,6 +639,10 @@ class Bundle:
         self.inventory[index] = self.inventory[index].model_copy(update=update)
 
     # --- bookkeeping --------------------------------------------------------------------
+
+    def _room(self) -> int:
+        """Files, members and directories that may still be met under ``max_members``."""
+        return max(0, self.limits.max_members - self._seen - self._directories)
 
     def _distinct(self, display: str) -> str:
         """An archive may hold one name twice: the repeats become ``name#2``, ``name#3`` …
@@ -1094,6 +1100,147 @@ def _size_refusal(size: int, cap: int, cap_name: str, remaining: int | None) -> 
 
 
 # --- zip -------------------------------------------------------------------------------------
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_EOCD64 = struct.Struct("<4sQ2H2L4Q")  # zip64 end of central directory record
+_EOCD64_LOCATOR = struct.Struct("<4sLQL")
+_CD_ENTRY = struct.Struct("<4s24x3H12x")  # a central directory header: its three lengths
+
+
+def _zip_view(fp: IO[bytes], room: int) -> _ZipView | None:
+    """The zip cut to its first ``room + 1`` central-directory entries, when it has more.
+
+    ``zipfile.ZipFile`` builds a ``ZipInfo`` for every entry before anyone can count them:
+    3 M entries (a 22 KB ``.xz``) cost 1.4 GB and 40 s. So the end-of-central-directory
+    record (zip64 too) is read here; when its size could hold more entries than are left
+    under ``max_members`` (zipfile ignores the declared count and parses the whole size),
+    the directory is walked header by header as far as
+    ``max_members`` allows plus one, and zipfile is given a view of the file whose
+    directory ends there (its own records rewritten): the extra entry stops the walk with
+    one ``limit-exceeded`` as usual. ``None``: the zip is given to zipfile as it is (it has
+    few enough entries, or it is too broken for this walk, and zipfile will say so).
+    """
+    found = _find_directory(fp)
+    if found is None:
+        return None
+    start, size, offset = found
+    if size // _CD_ENTRY.size <= room:  # zipfile parses entries until the size is used up
+        return None
+    used = 0
+    reader = io.BufferedReader(cast(io.RawIOBase, _Window(fp, start, size)), _CHUNK)
+    for _ in range(room + 1):
+        fixed = reader.read(46)
+        if len(fixed) < 46 or fixed[:4] != b"PK\x01\x02":
+            return None  # the directory ends (or breaks) before: zipfile reads it as it is
+        name, extra, comment = _CD_ENTRY.unpack(fixed)[1:]
+        if len(reader.read(name + extra + comment)) < name + extra + comment:
+            return None
+        used += 46 + name + extra + comment
+    if used >= size:
+        return None
+    return _ZipView(fp, start + used, _end_records(room + 1, used, offset, start + used))
+
+
+def _find_directory(fp: IO[bytes]) -> tuple[int, int, int] | None:
+    """(start, size, offset field) of the central directory, found as
+    zipfile finds it (the last EOCD, a zip64 record just before it); None if there is none."""
+    fp.seek(0, os.SEEK_END)
+    end = fp.tell()
+    tail_start = max(0, end - (_EOCD.size + 0xFFFF))
+    fp.seek(tail_start)
+    tail = fp.read(end - tail_start)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return None
+    _, _, _, _, _, size, offset, _ = _EOCD.unpack_from(tail, at)
+    location = tail_start + at
+    records = location
+    if location >= _EOCD64_LOCATOR.size + _EOCD64.size:
+        fp.seek(location - _EOCD64_LOCATOR.size - _EOCD64.size)
+        both = fp.read(_EOCD64.size + _EOCD64_LOCATOR.size)
+        if both[_EOCD64.size :].startswith(b"PK\x06\x07") and both.startswith(b"PK\x06\x06"):
+            fields = _EOCD64.unpack_from(both)
+            size, offset = fields[8], fields[9]
+            records = location - _EOCD64_LOCATOR.size - _EOCD64.size
+    start = records - size  # == offset, unless bytes were prepended (zipfile's "concat")
+    if start < 0 or size < 0:
+        return None
+    return start, size, offset
+
+
+def _end_records(entries: int, size: int, offset: int, position: int) -> bytes:
+    """End-of-central-directory records for a directory of ``entries`` in ``size`` bytes."""
+    if entries < 0xFFFF and size < 0xFFFFFFFF and offset < 0xFFFFFFFF:
+        return _EOCD.pack(b"PK\x05\x06", 0, 0, entries, entries, size, offset, 0)
+    zip64 = _EOCD64.pack(b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = _EOCD64_LOCATOR.pack(b"PK\x06\x07", 0, position, 1)
+    plain = _EOCD.pack(b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return zip64 + locator + plain
+
+
+class _Window(io.RawIOBase):
+    """``size`` bytes of ``fp`` from ``start``, read in order."""
+
+    def __init__(self, fp: IO[bytes], start: int, size: int) -> None:
+        super().__init__()
+        self._fp, self._position, self._left = fp, start, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Buffer, /) -> int:
+        view = memoryview(buffer).cast("B")
+        self._fp.seek(self._position)
+        data = self._fp.read(min(len(view), self._left))
+        view[: len(data)] = data
+        self._position += len(data)
+        self._left -= len(data)
+        return len(data)
+
+
+class _ZipView(io.RawIOBase):
+    """A zip file's first ``keep`` bytes followed by ``tail`` (new end records): seekable,
+    read-only, never written anywhere."""
+
+    def __init__(self, fp: IO[bytes], keep: int, tail: bytes) -> None:
+        super().__init__()
+        self._fp, self._keep, self._tail = fp, keep, tail
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET, /) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position}.get(
+            whence, self._keep + len(self._tail)
+        )
+        if base + offset < 0:
+            raise OSError("negative seek position")
+        self._position = base + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer: Buffer, /) -> int:
+        view = memoryview(buffer).cast("B")
+        got = 0
+        if self._position < self._keep:
+            self._fp.seek(self._position)
+            data = self._fp.read(min(len(view), self._keep - self._position))
+            view[: len(data)] = data
+            got = len(data)
+        else:
+            start = self._position - self._keep
+            data = self._tail[start : start + len(view)]
+            view[: len(data)] = data
+            got = len(data)
+        self._position += got
+        return got
 
 
 class _ZipLayout:
