@@ -26,6 +26,7 @@ Accounting: every file or member that is not a directory is *seen* once and ends
 
 from __future__ import annotations
 
+import _compression
 import bz2
 import gzip
 import io
@@ -63,6 +64,7 @@ _CHUNK = 1 << 16
 _SPOOL_IN_MEMORY = 8 << 20  # nested zips larger than this spool to a private temp file
 _MAX_EXTENDED_HEADER = 16 << 10  # pax / GNU long-name data per header (real ones: < 1 KiB)
 _PAX_COST_BUDGET = 1 << 32  # sum of size² of pax headers per bundle: ≈ 8 s of 3.11.7's regex
+_XZ_MEMORY = 256 << 20  # what one xz stream may take to decompress (xz -9: 65 MiB)
 _ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -488,8 +490,8 @@ class Bundle:
             problem: _Failure | None = None
             try:
                 yield from self._zip_members(source, archive)
-            except MemoryError:
-                raise
+            except MemoryError as error:
+                problem = _out_of_memory(error)
             except _ZIP_OPEN_ERRORS as error:
                 problem = _Failure("archive-corrupt", f"zip read stopped: {_describe(error)}")
             except Exception as error:  # the per-archive safety net
@@ -561,8 +563,8 @@ class Bundle:
                     yield from self._tar_member(source, meter, tar, info, display)
         except _TarStop as stop:
             problem = _Failure(stop.code, stop.message)
-        except MemoryError:
-            raise
+        except MemoryError as error:
+            problem = _out_of_memory(error)
         except _CORRUPT_ERRORS as error:
             problem = _Failure("archive-corrupt", f"tar read stopped: {_describe(error)}")
         except Exception as error:  # the per-archive safety net
@@ -841,9 +843,7 @@ class _Meter(io.RawIOBase):
         allowed, limit = self._allowance()
         try:
             data = self._raw.read(min(len(view), allowed) if allowed > 0 else 1)
-        except MemoryError:
-            raise
-        except Exception as error:  # the per-member boundary: see the class docstring
+        except Exception as error:  # the per-member boundary (MemoryError too): see above
             self._failure = _failure_from(error)
             return 0
         if allowed <= 0:
@@ -889,9 +889,19 @@ class _Meter(io.RawIOBase):
 
 
 def _failure_from(error: Exception) -> _Failure:
+    if isinstance(error, MemoryError):
+        return _out_of_memory(error)
+    if isinstance(error, lzma.LZMAError) and "memory usage limit" in str(error).lower():
+        message = f"the xz stream needs more than {_XZ_MEMORY >> 20} MiB to decompress"
+        return _Failure("out-of-memory", f"{message} (its dictionary size); not read")
     if isinstance(error, _CORRUPT_ERRORS):
         return _Failure("member-corrupt", _describe(error))
     return _Failure("internal-error", _describe(error), detail=_trace(error))
+
+
+def _out_of_memory(error: MemoryError) -> _Failure:
+    message = "MemoryError while reading it; the rest of the bundle was still read"
+    return _Failure("out-of-memory", message, detail=_trace(error))
 
 
 def _as_archive_failure(failure: _Failure) -> _Failure:
@@ -906,7 +916,12 @@ def _decompressor(compression: str, stream: _Meter) -> _Readable:
         return gzip.GzipFile(fileobj=stream, mode="rb")
     if compression == "bzip2":
         return bz2.BZ2File(stream)
-    return lzma.LZMAFile(cast(IO[bytes], stream))
+    # lzma.LZMAFile's reader with a memory limit: a 100-byte .xz may declare a 3 GiB
+    # dictionary; liblzma then refuses it (LZMAError) instead of trying to allocate it.
+    reader = _compression.DecompressReader(
+        stream, lzma.LZMADecompressor, trailing_error=lzma.LZMAError, memlimit=_XZ_MEMORY
+    )
+    return io.BufferedReader(reader, _CHUNK)
 
 
 # --- folders ---------------------------------------------------------------------------------
