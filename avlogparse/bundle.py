@@ -442,7 +442,9 @@ class Bundle:
             "max_file_bytes",
             decompressed=True,
         )
-        inner_meter = _Meter(inner.stream, self._budget, inner.cap, inner.cap_name, upstream=meter)
+        inner_meter = _Meter(
+            inner.stream, self._budget, inner.cap, inner.cap_name, upstream=meter, compressed=meter
+        )
         head = inner_meter.read_head(_HEAD_BYTES)
         failure = inner_meter.failure()
         if failure is not None and not head:
@@ -813,8 +815,11 @@ class _Meter(io.RawIOBase):
         *,
         counted: bool = False,
         upstream: _Meter | None = None,
+        compressed: _Meter | None = None,
     ) -> None:
         super().__init__()
+        self._compressed = compressed  # what this stream decompresses, for max_ratio
+        self.eof = False  # the source ended by itself (not by a limit or an error)
         self._raw = raw
         self._budget = budget
         self._cap = cap
@@ -856,7 +861,20 @@ class _Meter(io.RawIOBase):
         self.count += size
         if not self._counted:
             self._budget.total += size
+        if self._compressed is not None:
+            self._check_ratio()
         return size
+
+    def _check_ratio(self) -> None:
+        """``max_ratio`` on a decompressed stream, as it is read: a 1 MB .tar.gz that
+        inflates to 1 GiB is cut after a few MB, not read in full."""
+        limits = self._budget.limits
+        if self._compressed is None or self.count <= limits.ratio_threshold_bytes:
+            return
+        ratio = self.count / max(self._compressed.count, 1)
+        if ratio > limits.max_ratio:
+            message = f"decompression ratio {ratio:.0f} above max_ratio ({limits.max_ratio:g})"
+            self._failure = _Failure("limit-exceeded", message, "max_ratio")
 
     def read_head(self, size: int) -> bytes:
         """The first ``size`` bytes (fewer at the end), delivered again by the next reads."""
