@@ -419,6 +419,12 @@ class Bundle:
             reader.close()  # the stream is valid until the next step, no longer
         reason = None
         failure = meter.failure()
+        if failure is None and source.size is not None and meter.eof and meter.count < source.size:
+            failure = _Failure(
+                "file-changed",
+                f"ended after {meter.count} of its {source.size} bytes"
+                " (it shrank or was cut while it was read)",
+            )
         if failure is not None:
             reason = f"partial: {failure.code}: {failure.message}"
             message = f"read only in part ({meter.count} bytes): {failure.message}"
@@ -857,6 +863,9 @@ class _Meter(io.RawIOBase):
                 self._failure = _Failure("limit-exceeded", f"{limit} ({value}) reached", limit)
             return 0
         size = len(data)
+        if not size:
+            self.eof = True
+            return 0
         view[:size] = data
         self.count += size
         if not self._counted:
