@@ -643,6 +643,11 @@ class Bundle:
         if anything_read:
             update = {"reason": f"partial: {failure.code}: {failure.message}"}
             self._report(failure, source.display, f"archive read in part: {failure.message}")
+            # What the archive still held is an input not read: listed as refused, so the
+            # report is incomplete (exit 3) even though the archive's own row says "read".
+            rest = self._distinct(f"{source.display}!<rest not read>")
+            self._seen += 1
+            self._refuse(rest, None, failure.code, f"not read: {failure.message}", failure.limit)
         else:
             update = {"status": "refused", "reason": f"{failure.code}: {failure.message}"}
             self._report(failure, source.display, failure.message)
