@@ -460,7 +460,8 @@ def _parse(args: argparse.Namespace) -> int:
         for member, stream in bundle.members():
             write_jsonl(parse_stream(stream, member.path, args.kind or member.kind), sys.stdout)
         for diagnostic in bundle.diagnostics:
-            print(f"avlogparse: {diagnostic.path}: {diagnostic.message}", file=sys.stderr)
+            where = escape(diagnostic.path or name)
+            print(f"avlogparse: {where}: {escape(diagnostic.message)}", file=sys.stderr)
     return EXIT_OK
 
 
