@@ -26,6 +26,7 @@ Accounting: every file or member that is not a directory is *seen* once and ends
 
 from __future__ import annotations
 
+import _compression
 import bz2
 import gzip
 import io
@@ -63,6 +64,7 @@ _CHUNK = 1 << 16
 _SPOOL_IN_MEMORY = 8 << 20  # nested zips larger than this spool to a private temp file
 _MAX_EXTENDED_HEADER = 16 << 10  # pax / GNU long-name data per header (real ones: < 1 KiB)
 _PAX_COST_BUDGET = 1 << 32  # sum of size² of pax headers per bundle: ≈ 8 s of 3.11.7's regex
+_XZ_MEMORY = 256 << 20  # what one xz stream may take to decompress (xz -9: 65 MiB)
 _ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -285,10 +287,16 @@ class Bundle:
     def _subfolder(
         self, parent: _Folder, name: str, display: str, depth: int
     ) -> Iterator[tuple[Member, BinaryIO]]:
-        self._directories += 1
         if depth > self.limits.max_dir_depth:
-            message = f"folder not read: nested deeper than {self.limits.max_dir_depth}"
-            self._diagnose("limit-exceeded", display, message, limit="max_dir_depth")
+            # Listed as a refused input: whatever it holds was not read, so the report is
+            # incomplete (exit 3), never a silent "healthy".
+            if self._admit(display):
+                message = f"folder not read: nested deeper than {self.limits.max_dir_depth}"
+                self._refuse(
+                    display, None, "limit-exceeded", message, "max_dir_depth", kind="directory"
+                )
+            return
+        if not self._admit_directory(display):
             return
         try:
             child = parent.child(name)
@@ -337,6 +345,11 @@ class Bundle:
             return "symlink", f"symbolic link{shown} not followed", None
         if not stat.S_ISREG(mode):
             return "special-file", f"{_file_type_name(mode)}, not a regular file", None
+        if folder is not None and info.st_nlink > 1:
+            # Another name for this file exists, maybe outside the bundle: a hard link to a
+            # file the customer's bundle should not show us is refused like a symlink.
+            message = f"hard link ({info.st_nlink} names for one file) not read"
+            return "hardlink", message, None
         limits = self.limits
         return _size_refusal(
             info.st_size, limits.max_file_bytes, "max_file_bytes", self._budget.remaining
@@ -406,6 +419,12 @@ class Bundle:
             reader.close()  # the stream is valid until the next step, no longer
         reason = None
         failure = meter.failure()
+        if failure is None and source.size is not None and meter.eof and meter.count < source.size:
+            failure = _Failure(
+                "file-changed",
+                f"ended after {meter.count} of its {source.size} bytes"
+                " (it shrank or was cut while it was read)",
+            )
         if failure is not None:
             reason = f"partial: {failure.code}: {failure.message}"
             message = f"read only in part ({meter.count} bytes): {failure.message}"
@@ -429,7 +448,9 @@ class Bundle:
             "max_file_bytes",
             decompressed=True,
         )
-        inner_meter = _Meter(inner.stream, self._budget, inner.cap, inner.cap_name, upstream=meter)
+        inner_meter = _Meter(
+            inner.stream, self._budget, inner.cap, inner.cap_name, upstream=meter, compressed=meter
+        )
         head = inner_meter.read_head(_HEAD_BYTES)
         failure = inner_meter.failure()
         if failure is not None and not head:
@@ -465,9 +486,11 @@ class Bundle:
                     return
                 seekable.seek(0)
             try:
-                archive = stack.enter_context(zipfile.ZipFile(seekable))
-            except MemoryError:
-                raise
+                view = _zip_view(seekable, self._room())
+                archive = stack.enter_context(zipfile.ZipFile(view or seekable))
+            except MemoryError as error:
+                self._close_container(index, source, _out_of_memory(error), False)
+                return
             except _ZIP_OPEN_ERRORS as error:
                 failure = _Failure("archive-corrupt", f"not a readable zip: {_describe(error)}")
                 self._close_container(index, source, failure, False)
@@ -475,8 +498,8 @@ class Bundle:
             problem: _Failure | None = None
             try:
                 yield from self._zip_members(source, archive)
-            except MemoryError:
-                raise
+            except MemoryError as error:
+                problem = _out_of_memory(error)
             except _ZIP_OPEN_ERRORS as error:
                 problem = _Failure("archive-corrupt", f"zip read stopped: {_describe(error)}")
             except Exception as error:  # the per-archive safety net
@@ -490,10 +513,17 @@ class Bundle:
         for info in archive.infolist():
             if self._stopped:
                 return
-            if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
-                self._directories += 1
-                continue
             display = self._distinct(f"{source.display}!{_member_name(info.filename)}")
+            if info.is_dir() or stat.S_ISDIR(info.external_attr >> 16):
+                if info.file_size == 0:
+                    if not self._admit_directory(display):
+                        return
+                    continue
+                if not self._admit(display):  # a "directory" with data is not skipped
+                    return
+                message = f"directory entry that holds {info.file_size} bytes of data; not read"
+                self._refuse(display, info.file_size, "special-file", message)
+                continue
             if not self._admit(display):
                 return
             refusal = _zip_refusal(info, layout, self.limits, self._budget.remaining)
@@ -531,17 +561,18 @@ class Bundle:
                     anything_read = True
                     if info.size < 0:  # a pax "size" record can still make it negative
                         raise _TarStop("archive-corrupt", "negative member size (CVE-2025-8194)")
-                    if info.isdir():
-                        self._directories += 1
-                        continue
                     display = self._distinct(f"{source.display}!{_member_name(info.name)}")
+                    if info.isdir():
+                        if not self._admit_directory(display):
+                            break
+                        continue
                     if not self._admit(display):
                         break
                     yield from self._tar_member(source, meter, tar, info, display)
         except _TarStop as stop:
             problem = _Failure(stop.code, stop.message)
-        except MemoryError:
-            raise
+        except MemoryError as error:
+            problem = _out_of_memory(error)
         except _CORRUPT_ERRORS as error:
             problem = _Failure("archive-corrupt", f"tar read stopped: {_describe(error)}")
         except Exception as error:  # the per-archive safety net
@@ -612,12 +643,21 @@ class Bundle:
         if anything_read:
             update = {"reason": f"partial: {failure.code}: {failure.message}"}
             self._report(failure, source.display, f"archive read in part: {failure.message}")
+            # What the archive still held is an input not read: listed as refused, so the
+            # report is incomplete (exit 3) even though the archive's own row says "read".
+            rest = self._distinct(f"{source.display}!<rest not read>")
+            self._seen += 1
+            self._refuse(rest, None, failure.code, f"not read: {failure.message}", failure.limit)
         else:
             update = {"status": "refused", "reason": f"{failure.code}: {failure.message}"}
             self._report(failure, source.display, failure.message)
         self.inventory[index] = self.inventory[index].model_copy(update=update)
 
     # --- bookkeeping --------------------------------------------------------------------
+
+    def _room(self) -> int:
+        """Files, members and directories that may still be met under ``max_members``."""
+        return max(0, self.limits.max_members - self._seen - self._directories)
 
     def _distinct(self, display: str) -> str:
         """An archive may hold one name twice: the repeats become ``name#2``, ``name#3`` …
@@ -627,19 +667,30 @@ class Bundle:
         return display if not seen else f"{display}#{seen + 1}"
 
     def _admit(self, display: str) -> bool:
-        """Count one file or member; past ``max_members`` the walk stops, said once."""
+        """Count one file or member; past ``max_members`` (files, members and directories)
+        the walk stops, said once."""
         if self._stopped:
             return False
-        if self._seen >= self.limits.max_members:
+        if self._seen + self._directories >= self.limits.max_members:
             self._stopped = "max_members"
             message = (
-                f"more than {self.limits.max_members} files in the bundle:"
+                f"more than {self.limits.max_members} files and folders in the bundle:"
                 " this one and the rest were not read"
             )
             self._seen += 1  # the first file not read is listed as refused: the report says so
             self._refuse(display, None, "limit-exceeded", message, limit="max_members")
             return False
         self._seen += 1
+        return True
+
+    def _admit_directory(self, display: str) -> bool:
+        """Count one directory (a folder, or a directory entry of an archive) against
+        ``max_members``: a million empty directory headers cost time too."""
+        if self._stopped:
+            return False
+        if self._seen + self._directories >= self.limits.max_members:
+            return self._admit(display)  # refuses it, stops the walk and says so
+        self._directories += 1
         return True
 
     def _record(
@@ -775,8 +826,11 @@ class _Meter(io.RawIOBase):
         *,
         counted: bool = False,
         upstream: _Meter | None = None,
+        compressed: _Meter | None = None,
     ) -> None:
         super().__init__()
+        self._compressed = compressed  # what this stream decompresses, for max_ratio
+        self.eof = False  # the source ended by itself (not by a limit or an error)
         self._raw = raw
         self._budget = budget
         self._cap = cap
@@ -805,9 +859,7 @@ class _Meter(io.RawIOBase):
         allowed, limit = self._allowance()
         try:
             data = self._raw.read(min(len(view), allowed) if allowed > 0 else 1)
-        except MemoryError:
-            raise
-        except Exception as error:  # the per-member boundary: see the class docstring
+        except Exception as error:  # the per-member boundary (MemoryError too): see above
             self._failure = _failure_from(error)
             return 0
         if allowed <= 0:
@@ -816,11 +868,27 @@ class _Meter(io.RawIOBase):
                 self._failure = _Failure("limit-exceeded", f"{limit} ({value}) reached", limit)
             return 0
         size = len(data)
+        if not size:
+            self.eof = True
+            return 0
         view[:size] = data
         self.count += size
         if not self._counted:
             self._budget.total += size
+        if self._compressed is not None:
+            self._check_ratio()
         return size
+
+    def _check_ratio(self) -> None:
+        """``max_ratio`` on a decompressed stream, as it is read: a 1 MB .tar.gz that
+        inflates to 1 GiB is cut after a few MB, not read in full."""
+        limits = self._budget.limits
+        if self._compressed is None or self.count <= limits.ratio_threshold_bytes:
+            return
+        ratio = self.count / max(self._compressed.count, 1)
+        if ratio > limits.max_ratio:
+            message = f"decompression ratio {ratio:.0f} above max_ratio ({limits.max_ratio:g})"
+            self._failure = _Failure("limit-exceeded", message, "max_ratio")
 
     def read_head(self, size: int) -> bytes:
         """The first ``size`` bytes (fewer at the end), delivered again by the next reads."""
@@ -853,9 +921,19 @@ class _Meter(io.RawIOBase):
 
 
 def _failure_from(error: Exception) -> _Failure:
+    if isinstance(error, MemoryError):
+        return _out_of_memory(error)
+    if isinstance(error, lzma.LZMAError) and "memory usage limit" in str(error).lower():
+        message = f"the xz stream needs more than {_XZ_MEMORY >> 20} MiB to decompress"
+        return _Failure("out-of-memory", f"{message} (its dictionary size); not read")
     if isinstance(error, _CORRUPT_ERRORS):
         return _Failure("member-corrupt", _describe(error))
     return _Failure("internal-error", _describe(error), detail=_trace(error))
+
+
+def _out_of_memory(error: MemoryError) -> _Failure:
+    message = "MemoryError while reading it; the rest of the bundle was still read"
+    return _Failure("out-of-memory", message, detail=_trace(error))
 
 
 def _as_archive_failure(failure: _Failure) -> _Failure:
@@ -870,7 +948,12 @@ def _decompressor(compression: str, stream: _Meter) -> _Readable:
         return gzip.GzipFile(fileobj=stream, mode="rb")
     if compression == "bzip2":
         return bz2.BZ2File(stream)
-    return lzma.LZMAFile(cast(IO[bytes], stream))
+    # lzma.LZMAFile's reader with a memory limit: a 100-byte .xz may declare a 3 GiB
+    # dictionary; liblzma then refuses it (LZMAError) instead of trying to allocate it.
+    reader = _compression.DecompressReader(
+        stream, lzma.LZMADecompressor, trailing_error=lzma.LZMAError, memlimit=_XZ_MEMORY
+    )
+    return io.BufferedReader(reader, _CHUNK)
 
 
 # --- folders ---------------------------------------------------------------------------------
@@ -943,6 +1026,8 @@ def _open_regular(
         moved = (expected.st_ino, expected.st_dev) != (actual.st_ino, actual.st_dev)
         if expected.st_ino and actual.st_ino and moved:
             raise _Changed("replaced by another file after the listing")
+        if folder is not None and actual.st_nlink > 1:
+            raise _Changed("became a hard link after the listing")
         return cast(BinaryIO, os.fdopen(descriptor, "rb"))
     except BaseException:
         os.close(descriptor)
@@ -1016,9 +1101,18 @@ def _inner_name(display: str) -> str:
     return base
 
 
+_RESERVED = {"\\": "\\\\", "!": "\\x21", "#": "\\x23"}
+
+
 def _shown(name: str) -> str:
-    """A name for display: control, bidi and other invisible characters as escapes."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
+    """A name for display: control, bidi and other invisible characters as escapes.
+
+    The escape is reversible, so two names never display alike: ``\\`` itself is shown
+    as ``\\\\`` (a file literally named ``a\\x1b.log`` is not the one with an ESC in its
+    name), and ``!`` (the member-chain separator) and ``#`` (of the ``name#2`` repeats) as
+    ``\\x21`` and ``\\x23``, so no real name can pass for a member or a repeat.
+    """
+    return "".join(_RESERVED.get(ch, ch) if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
 
 
 def _member_name(name: str) -> str:
@@ -1053,6 +1147,147 @@ def _size_refusal(size: int, cap: int, cap_name: str, remaining: int | None) -> 
 
 
 # --- zip -------------------------------------------------------------------------------------
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_EOCD64 = struct.Struct("<4sQ2H2L4Q")  # zip64 end of central directory record
+_EOCD64_LOCATOR = struct.Struct("<4sLQL")
+_CD_ENTRY = struct.Struct("<4s24x3H12x")  # a central directory header: its three lengths
+
+
+def _zip_view(fp: IO[bytes], room: int) -> _ZipView | None:
+    """The zip cut to its first ``room + 1`` central-directory entries, when it has more.
+
+    ``zipfile.ZipFile`` builds a ``ZipInfo`` for every entry before anyone can count them:
+    3 M entries (a 22 KB ``.xz``) cost 1.4 GB and 40 s. So the end-of-central-directory
+    record (zip64 too) is read here; when its size could hold more entries than are left
+    under ``max_members`` (zipfile ignores the declared count and parses the whole size),
+    the directory is walked header by header as far as
+    ``max_members`` allows plus one, and zipfile is given a view of the file whose
+    directory ends there (its own records rewritten): the extra entry stops the walk with
+    one ``limit-exceeded`` as usual. ``None``: the zip is given to zipfile as it is (it has
+    few enough entries, or it is too broken for this walk, and zipfile will say so).
+    """
+    found = _find_directory(fp)
+    if found is None:
+        return None
+    start, size, offset = found
+    if size // _CD_ENTRY.size <= room:  # zipfile parses entries until the size is used up
+        return None
+    used = 0
+    reader = io.BufferedReader(cast(io.RawIOBase, _Window(fp, start, size)), _CHUNK)
+    for _ in range(room + 1):
+        fixed = reader.read(46)
+        if len(fixed) < 46 or fixed[:4] != b"PK\x01\x02":
+            return None  # the directory ends (or breaks) before: zipfile reads it as it is
+        name, extra, comment = _CD_ENTRY.unpack(fixed)[1:]
+        if len(reader.read(name + extra + comment)) < name + extra + comment:
+            return None
+        used += 46 + name + extra + comment
+    if used >= size:
+        return None
+    return _ZipView(fp, start + used, _end_records(room + 1, used, offset, start + used))
+
+
+def _find_directory(fp: IO[bytes]) -> tuple[int, int, int] | None:
+    """(start, size, offset field) of the central directory, found as
+    zipfile finds it (the last EOCD, a zip64 record just before it); None if there is none."""
+    fp.seek(0, os.SEEK_END)
+    end = fp.tell()
+    tail_start = max(0, end - (_EOCD.size + 0xFFFF))
+    fp.seek(tail_start)
+    tail = fp.read(end - tail_start)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return None
+    _, _, _, _, _, size, offset, _ = _EOCD.unpack_from(tail, at)
+    location = tail_start + at
+    records = location
+    if location >= _EOCD64_LOCATOR.size + _EOCD64.size:
+        fp.seek(location - _EOCD64_LOCATOR.size - _EOCD64.size)
+        both = fp.read(_EOCD64.size + _EOCD64_LOCATOR.size)
+        if both[_EOCD64.size :].startswith(b"PK\x06\x07") and both.startswith(b"PK\x06\x06"):
+            fields = _EOCD64.unpack_from(both)
+            size, offset = fields[8], fields[9]
+            records = location - _EOCD64_LOCATOR.size - _EOCD64.size
+    start = records - size  # == offset, unless bytes were prepended (zipfile's "concat")
+    if start < 0 or size < 0:
+        return None
+    return start, size, offset
+
+
+def _end_records(entries: int, size: int, offset: int, position: int) -> bytes:
+    """End-of-central-directory records for a directory of ``entries`` in ``size`` bytes."""
+    if entries < 0xFFFF and size < 0xFFFFFFFF and offset < 0xFFFFFFFF:
+        return _EOCD.pack(b"PK\x05\x06", 0, 0, entries, entries, size, offset, 0)
+    zip64 = _EOCD64.pack(b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = _EOCD64_LOCATOR.pack(b"PK\x06\x07", 0, position, 1)
+    plain = _EOCD.pack(b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return zip64 + locator + plain
+
+
+class _Window(io.RawIOBase):
+    """``size`` bytes of ``fp`` from ``start``, read in order."""
+
+    def __init__(self, fp: IO[bytes], start: int, size: int) -> None:
+        super().__init__()
+        self._fp, self._position, self._left = fp, start, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Buffer, /) -> int:
+        view = memoryview(buffer).cast("B")
+        self._fp.seek(self._position)
+        data = self._fp.read(min(len(view), self._left))
+        view[: len(data)] = data
+        self._position += len(data)
+        self._left -= len(data)
+        return len(data)
+
+
+class _ZipView(io.RawIOBase):
+    """A zip file's first ``keep`` bytes followed by ``tail`` (new end records): seekable,
+    read-only, never written anywhere."""
+
+    def __init__(self, fp: IO[bytes], keep: int, tail: bytes) -> None:
+        super().__init__()
+        self._fp, self._keep, self._tail = fp, keep, tail
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET, /) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position}.get(
+            whence, self._keep + len(self._tail)
+        )
+        if base + offset < 0:
+            raise OSError("negative seek position")
+        self._position = base + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer: Buffer, /) -> int:
+        view = memoryview(buffer).cast("B")
+        got = 0
+        if self._position < self._keep:
+            self._fp.seek(self._position)
+            data = self._fp.read(min(len(view), self._keep - self._position))
+            view[: len(data)] = data
+            got = len(data)
+        else:
+            start = self._position - self._keep
+            data = self._tail[start : start + len(view)]
+            view[: len(data)] = data
+            got = len(data)
+        self._position += got
+        return got
 
 
 class _ZipLayout:

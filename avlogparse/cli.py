@@ -2,7 +2,10 @@
 
 Exit codes (for CI): 0 nothing at or above ``--fail-on`` and every input read; 1 findings
 at or above it; 2 usage error or nothing analysable; 3 no such findings, but part of the
-input could not be read (refused members, truncated files) — "could not judge".
+input could not be read (refused members, truncated files) — "could not judge"; 130
+interrupted (Ctrl-C). With several bundles, one that cannot be analysed is a refused input
+of its own report in the document (and one line on stderr); the others are reported as
+usual; 2 only when none could be analysed.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import argparse
 import io
 import json
 import os
+import re
+import signal
 import sys
 import time
 import traceback
@@ -21,11 +26,18 @@ from typing import Any, TextIO
 
 from avlogparse.bundle import open_bundle
 from avlogparse.engine import Progress, analyze, tool_version
-from avlogparse.errors import AvlogparseError
+from avlogparse.errors import (
+    AvlogparseError,
+    ConfigError,
+    InputAccessError,
+    InputNotFoundError,
+    NotABundleError,
+)
 from avlogparse.i18n import LANGUAGES, default_language
 from avlogparse.i18n.localize import localize_report, rule_text
 from avlogparse.limits import Limits, limits_from_options
-from avlogparse.models.report import Report
+from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity
+from avlogparse.models.report import InputFile, Report, ReportStats, TimeAlignment, ToolInfo
 from avlogparse.models.severity import Severity
 from avlogparse.render import FORMATS, iter_reports
 from avlogparse.render.records_jsonl import write_jsonl
@@ -37,6 +49,7 @@ from avlogparse.select import parse_moment, select_findings, select_timeline
 from avlogparse.sources import SOURCES, parse_stream
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 PROGRESS_INTERVAL = 0.2
 """Seconds between two updates of the progress line."""
 
@@ -121,7 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):  # a name the console cannot show: \uXXXX
             stream.reconfigure(errors="backslashreplace")
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(_joined_offsets(sys.argv[1:] if argv is None else list(argv)))
+    except KeyboardInterrupt:
+        return _interrupted()
     try:
         if args.command == "analyze":
             return _analyze(args)
@@ -140,12 +156,64 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        return _interrupted()
     except Exception as error:  # the CLI never shows a traceback without --debug
         if args.debug:
             traceback.print_exc()
-        print(f"avlogparse: internal error: {type(error).__name__}: {escape(str(error))}",
-              file=sys.stderr)
+        print(
+            f"avlogparse: internal error: {type(error).__name__}: {escape(str(error))}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
+
+
+def _interrupted() -> int:
+    """Ctrl-C: one line, no traceback, exit 130."""
+    print("avlogparse: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+_OFFSET = re.compile(r"-\d{1,2}(:?\d{2})?")
+
+
+def _joined_offsets(argv: list[str]) -> list[str]:
+    """``--tz -12:00`` as people type it: argparse would take ``-12:00`` for an option."""
+    joined: list[str] = []
+    position = 0
+    while position < len(argv):
+        word = argv[position]
+        following = argv[position + 1] if position + 1 < len(argv) else ""
+        if word == "--tz" and _OFFSET.fullmatch(following):
+            joined.append(f"--tz={following}")
+            position += 2
+            continue
+        joined.append(word)
+        position += 1
+    return joined
+
+
+def _check_output(output: str, inputs: Sequence[str]) -> None:
+    """``-o`` must name a file that can be written, and none of the inputs (checked before
+    any analysis, so a typo costs nothing and a bundle is never overwritten)."""
+    shown = escape(output)
+    if os.path.isdir(output):
+        raise ConfigError(f"-o {shown}: is a folder; name a file")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise ConfigError(f"-o {shown}: no such folder: {escape(folder)}")
+    if os.path.exists(output):  # an existing file: never one of the inputs, or in one
+        real = os.path.realpath(output)
+        for path in inputs:
+            try:
+                same = os.path.exists(path) and os.path.samefile(output, path)
+            except OSError:
+                same = False
+            inside = os.path.isdir(path) and real.startswith(os.path.realpath(path) + os.sep)
+            if same or inside:
+                raise ConfigError(
+                    f"-o {shown}: is one of the inputs (or in one); it would be overwritten"
+                )
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -158,6 +226,8 @@ def _analyze(args: argparse.Namespace) -> int:
         r.id for r in ALL_RULES if (args.rule is None or r.id in args.rule)
         and r.id not in args.disable_rule
     ]  # fmt: skip
+    if args.output:
+        _check_output(args.output, args.paths)
     reports = [_select(report, args) for report in _run(args, rule_ids)]
     colour = _colour(sys.stdout, args) and not args.output
     rendered = iter_reports(
@@ -165,7 +235,13 @@ def _analyze(args: argparse.Namespace) -> int:
         verbose=args.verbose,
     )  # fmt: skip
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as output:
+        try:
+            output = open(  # noqa: SIM115 - closed below; an open error is a usage error
+                args.output, "w", encoding="utf-8", errors="backslashreplace", newline=""
+            )
+        except OSError as error:
+            raise ConfigError(f"-o {escape(args.output)}: {escape(str(error))}") from None
+        with output:
             _write_in_pieces(output, rendered)
     elif not args.quiet:
         _write_in_pieces(sys.stdout, rendered)
@@ -181,21 +257,67 @@ def _write_in_pieces(output: TextIO, pieces: Iterable[str], size: int = 1 << 20)
 
 
 def _run(args: argparse.Namespace, rule_ids: list[str]) -> list[Report]:
-    """Analyse every bundle: in this process, or in ``--jobs`` worker processes."""
+    """Analyse every bundle: in this process, or in ``--jobs`` worker processes.
+
+    One bundle: its error is raised (one line, exit 2). Several: a bundle that cannot be
+    analysed becomes a report of its own saying why (see :func:`_failed_report`), so the
+    others' findings are never lost; only when none could be analysed is it exit 2.
+    """
     limits = limits_from_options(args.limit)
+    analyse = partial(_analyze_one, tz=args.tz, rule_ids=rule_ids, limits=limits)
     if args.jobs > 1 and len(args.paths) > 1:
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            analyse = partial(_analyze_one, tz=args.tz, rule_ids=rule_ids, limits=limits)
-            return list(pool.map(analyse, args.paths))
-    progress = _ProgressLine() if sys.stderr.isatty() and not args.quiet else None
+        outcomes = _in_workers(analyse, args.paths, args.jobs)
+    else:
+        progress = _ProgressLine() if sys.stderr.isatty() and not args.quiet else None
+        try:
+            outcomes = [analyse(path, progress=progress) for path in args.paths]
+        finally:
+            if progress is not None:
+                progress.clear()
+    failures = [outcome for outcome in outcomes if isinstance(outcome, _Failed)]
+    for failure in failures:
+        if args.debug and failure.detail:
+            print(failure.detail, file=sys.stderr, end="")
+    if len(failures) == len(outcomes) == 1:
+        raise NotABundleError(failures[0].line())
+    for failure in failures:
+        print(f"avlogparse: {escape(failure.line())}", file=sys.stderr)
+    if len(failures) == len(outcomes):
+        raise NotABundleError(f"none of the {len(outcomes)} bundles could be analysed")
+    return [o if isinstance(o, Report) else _failed_report(o) for o in outcomes]
+
+
+def _in_workers(
+    analyse: Callable[[str], Report | _Failed], paths: list[str], jobs: int
+) -> list[Report | _Failed]:
+    """``--jobs``: workers ignore Ctrl-C (no traceback from each); this process stops them."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     try:
-        return [
-            _analyze_one(path, tz=args.tz, rule_ids=rule_ids, limits=limits, progress=progress)
-            for path in args.paths
-        ]
+        return list(pool.map(analyse, paths))
+    except KeyboardInterrupt:
+        workers: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers.values():  # they ignore SIGINT: stopped here, at once
+            worker.terminate()
+        raise
     finally:
-        if progress is not None:
-            progress.clear()
+        pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Failed:
+    """Why one bundle of several could not be analysed (picklable, from a worker)."""
+
+    def __init__(self, path: str, code: str, message: str, detail: str | None = None) -> None:
+        self.path, self.code, self.message, self.detail = path, code, message, detail
+
+    def line(self) -> str:
+        if self.code == "internal-error":
+            return f"{self.path}: internal error: {self.message}"
+        return self.message
 
 
 def _analyze_one(
@@ -205,10 +327,55 @@ def _analyze_one(
     rule_ids: list[str],
     limits: Limits,
     progress: Callable[[Progress], None] | None = None,
-) -> Report:
-    """One bundle, by rule ids so it can run in a worker process."""
+) -> Report | _Failed:
+    """One bundle, by rule ids so it can run in a worker process; what stops it is a
+    :class:`_Failed` (a usage error, such as a bad ``--tz``, is still raised)."""
     rules: list[Rule] = [r for r in ALL_RULES if r.id in rule_ids]
-    return analyze(path, tz=tz, rules=rules, limits=limits, progress=progress)
+    try:
+        return analyze(path, tz=tz, rules=rules, limits=limits, progress=progress)
+    except ConfigError:
+        raise
+    except InputNotFoundError as error:
+        return _Failed(path, "not-found", str(error))
+    except InputAccessError as error:
+        return _Failed(path, "unreadable", str(error))
+    except NotABundleError as error:
+        return _Failed(path, "nothing-analysable", str(error))
+    except Exception as error:  # MemoryError too: this bundle fails, not the others
+        message = f"{type(error).__name__}: {error}"
+        return _Failed(path, "internal-error", message, "".join(traceback.format_exception(error)))
+
+
+def _failed_report(failure: _Failed) -> Report:
+    """The report of a bundle that could not be analysed: one refused input, the reason."""
+    shown = escape(os.path.basename(failure.path.rstrip("/\\")) or failure.path)
+    severity = DiagnosticSeverity.ERROR
+    return Report(
+        tool=ToolInfo(version=tool_version()),
+        bundle=failure.path,
+        inputs=[
+            InputFile(
+                path=shown,
+                kind="unknown",
+                status="refused",
+                reason=f"{failure.code}: {failure.message}",
+                complete=False,
+            )
+        ],
+        diagnostics=[
+            Diagnostic(
+                severity=severity,
+                code=failure.code,
+                message=f"bundle not analysed: {failure.message}",
+                path=shown,
+                detail=failure.detail,
+            )
+        ],
+        stats=ReportStats(files=1, files_refused=1),
+        time_alignment=TimeAlignment(
+            source="assumed", zone="UTC", offset_minutes=0, reason="the bundle was not analysed"
+        ),
+    )
 
 
 def _timeline(args: argparse.Namespace) -> int:
@@ -292,7 +459,8 @@ def _parse(args: argparse.Namespace) -> int:
         for member, stream in bundle.members():
             write_jsonl(parse_stream(stream, member.path, args.kind or member.kind), sys.stdout)
         for diagnostic in bundle.diagnostics:
-            print(f"avlogparse: {diagnostic.path}: {diagnostic.message}", file=sys.stderr)
+            where = escape(diagnostic.path or name)
+            print(f"avlogparse: {where}: {escape(diagnostic.message)}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -137,7 +137,7 @@ def findings_frame(findings: Sequence[Finding], lang: str | None = None) -> pand
             f.last_seen,
             f.message,
             len(f.evidence),
-            f"{f.evidence[0].path}:{f.evidence[0].line}" if f.evidence else None,
+            str(f.evidence[0].location) if f.evidence else None,
             "\n".join(f.remediation),
             "\n".join(f.references),
             "\n".join(f.explained_by),

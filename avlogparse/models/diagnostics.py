@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from avlogparse.models.records import Location
 
 
 class DiagnosticSeverity(str, Enum):
@@ -32,6 +34,28 @@ class Diagnostic(BaseModel):
     line: int | None = None
     limit: str | None = None
     detail: str | None = Field(default=None, description="traceback, for --debug only")
+
+    @field_serializer("message", "path", "detail")
+    def _text(self, value: str | None) -> str | None:
+        return None if value is None else text_without_surrogates(value)
+
+    @property
+    def location(self) -> Location | None:
+        """Where it was seen (None for a diagnostic about the whole bundle)."""
+        return None if self.path is None else Location(self.path, self.line or None)
+
+
+def text_without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (bytes of a path that is not UTF-8, as Python decodes
+    them) shown as ``\\xff`` / ``\\udXXX``: JSON cannot carry them, a report must not fail."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 class ParseStats(BaseModel):

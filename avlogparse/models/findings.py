@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from avlogparse.models.display import show
+from avlogparse.models.records import Location
 from avlogparse.models.severity import Severity
 from avlogparse.normalize import normalize_guid
 
@@ -26,6 +27,10 @@ class Evidence(BaseModel):
     role: str | None = Field(
         default=None, description="what this record proves, e.g. 'cleanup-success'"
     )
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line)
 
 
 class VmRef(BaseModel):
@@ -97,6 +102,6 @@ class Finding(BaseModel):
 
 def finding_id(rule_id: str, vm: VmRef | None, evidence: list[Evidence]) -> str:
     """Stable across runs on the same bundle: rule, VM and the first evidence line."""
-    anchor = f"{evidence[0].path}:{evidence[0].line}" if evidence else ""
+    anchor = str(evidence[0].location) if evidence else ""
     key = f"{rule_id}|{vm.id or vm.name if vm else ''}|{anchor}"
     return f"{rule_id}:{hashlib.sha1(key.encode()).hexdigest()[:10]}"

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from avlogparse.models.diagnostics import Diagnostic
+from avlogparse.models.diagnostics import Diagnostic, text_without_surrogates
 from avlogparse.models.display import show
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.severity import Severity
@@ -142,6 +142,12 @@ class Report(BaseModel):
         default_factory=Timeline,
         description="per-VM moments in time order (added in 1.1; see models/timeline.py)",
     )
+
+    @field_serializer("bundle")
+    def _bundle_text(self, bundle: str) -> str:
+        """A bundle path that is not UTF-8 (``bundle-\\xff``) as escapes: JSON cannot carry
+        its lone surrogates; the attribute itself keeps the real path."""
+        return text_without_surrogates(bundle)
 
     @property
     def complete(self) -> bool:

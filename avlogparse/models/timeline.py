@@ -14,6 +14,7 @@ from pydantic_core import core_schema
 
 from avlogparse.models.display import show
 from avlogparse.models.findings import VmRef
+from avlogparse.models.records import Location
 from avlogparse.models.severity import Severity
 
 if TYPE_CHECKING:
@@ -62,6 +63,10 @@ class TimelineEntry(BaseModel):
     path: str
     line: int
     finding_id: str | None = None
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line)
 
 
 class Timeline(list[TimelineEntry]):

@@ -1,8 +1,9 @@
 """Findings as CSV for spreadsheets: one row per finding, RFC 4180, header row always.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-``'``, so a spreadsheet shows the log text instead of running it as a formula (CSV
-injection). Evidence is ``path:line; path:line``; remediation steps are one per line.
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a line break, or with one of
+those (or their full-width forms, U+FF1D, U+FF0B, U+FF0D, U+FF20) after leading white space,
+gets a leading ``'``, so a spreadsheet shows the log text instead of running it as a formula
+(CSV injection). Evidence is ``path:line; path:line``; remediation steps are one per line.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ COLUMNS = (
     "remediation",
 )
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What spreadsheets also read as the start of a formula: the full-width and small forms of
+# ``= + - @`` (Excel folds them on Japanese systems), after any leading white space (NBSP
+# and the ideographic space included), which spreadsheets skip.
+_WIDE_FORMULA_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63")
 
 
 def render_csv(report: Report) -> str:
@@ -47,7 +52,12 @@ def neutralise(cell: str) -> str:
     >>> neutralise("=HYPERLINK(1)"), neutralise("SQL-PROD01")
     ("'=HYPERLINK(1)", 'SQL-PROD01')
     """
-    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
+    if cell.startswith(_FORMULA_STARTS):
+        return f"'{cell}"
+    stripped = cell.lstrip()  # str.isspace: NBSP, U+3000 and the other spaces too
+    if stripped.startswith(_FORMULA_STARTS + _WIDE_FORMULA_STARTS):
+        return f"'{cell}"
+    return cell
 
 
 def _row(finding: Finding) -> list[str]:
@@ -63,6 +73,6 @@ def _row(finding: Finding) -> list[str]:
         finding.first_seen.isoformat() if finding.first_seen else "",
         finding.last_seen.isoformat() if finding.last_seen else "",
         finding.message,
-        "; ".join(f"{e.path}:{e.line}" for e in finding.evidence),
+        "; ".join(str(e.location) for e in finding.evidence),
         "\n".join(finding.remediation),
     ]

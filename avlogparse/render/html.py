@@ -30,7 +30,7 @@ from avlogparse.models.report import (
     UnparsedShape,
 )
 from avlogparse.models.severity import Severity
-from avlogparse.render.safe import html_text
+from avlogparse.render.safe import html_text, in_zone
 from avlogparse.render.timeline_layout import SEVERITY_COLOURS
 from avlogparse.render.timeline_svg import timeline_svg
 
@@ -249,7 +249,7 @@ def finding_html(finding: Finding, zone: tzinfo | None = None, lang: str | None 
     if finding.evidence:
         rows = [
             [
-                f'<span class="mono">{html_text(e.path)}:{e.line}</span>',
+                f'<span class="mono">{html_text(str(e.location))}</span>',
                 html_text(e.source),
                 html_text(_when(e.timestamp, zone)),
                 html_text(evidence_role(e.role, lang)),
@@ -365,7 +365,7 @@ def _diagnostics_table(diagnostics: Sequence[Diagnostic], lang: str) -> str:
         [
             html_text(text(f"severity.{d.severity.value}", lang)),
             f'<span class="mono">{html_text(d.code)}</span>',
-            html_text(f"{d.path}:{d.line}" if d.line else d.path or ""),
+            html_text(str(d.location or "")),
             html_text(d.message),
         ]
         for d in diagnostics
@@ -443,7 +443,7 @@ def _when(moment: datetime | None, zone: tzinfo | None = None) -> str:
     if moment is None:
         return ""
     if zone is not None and moment.tzinfo is not None:
-        moment = moment.astimezone(zone)
+        moment = in_zone(moment, zone)
     return moment.isoformat(sep=" ", timespec="seconds")
 
 

@@ -140,7 +140,7 @@ def _failure_text(finding: Finding) -> str:
     if finding.evidence:
         parts.append(
             "Evidence:\n"
-            + "\n".join(f"  {e.path}:{e.line}  {e.role or ''}".rstrip() for e in finding.evidence)
+            + "\n".join(f"  {e.location}  {e.role or ''}".rstrip() for e in finding.evidence)
         )
     if finding.missing_links:
         parts.append("Not in the bundle:\n" + "\n".join(f"  {m}" for m in finding.missing_links))

@@ -3,7 +3,8 @@
 Every object has ``source``, ``path``, ``line``, ``timestamp`` (ISO 8601; with an offset
 only when the source states the zone) and ``raw``, plus the fields of its kind under the
 names of the models (``level``, ``code``, ``vm_name``, ``vm_id``, ``event_id``,
-``provider``, ``computer``, ``hresult`` …).
+``provider``, ``computer``, ``hresult`` …). U+0085, U+2028 and U+2029 are ``\\uXXXX``
+escapes, so one object is one line for every reader.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, TextIO
 
+from avlogparse.render.safe import json_line_safe
 from avlogparse.sources import Record
 from avlogparse.sources.avamar_log import LogLine
 
@@ -43,7 +45,7 @@ def write_jsonl(records: Iterable[Record], out: TextIO) -> int:
     count = 0
     dumps = json.dumps
     for record in records:
-        out.write(dumps(record_to_dict(record), ensure_ascii=False))
+        out.write(json_line_safe(dumps(record_to_dict(record), ensure_ascii=False)))
         out.write("\n")
         count += 1
     return count

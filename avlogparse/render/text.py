@@ -101,10 +101,10 @@ def render_text(
     if report.diagnostics:
         out.append(label("text.diagnostics", count=len(report.diagnostics)))
         for diagnostic in report.diagnostics[: None if verbose else 10]:
-            where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
+            where = diagnostic.location
             out.append(
                 f"  {diagnostic.severity.value} {diagnostic.code}: {escape(diagnostic.message)}"
-                + (f" [{escape(where)}]" if where else "")
+                + (f" [{escape(str(where))}]" if where else "")
             )
         if not verbose and len(report.diagnostics) > 10:
             out.append("  " + label("text.more-diagnostics", count=len(report.diagnostics) - 10))
@@ -131,7 +131,7 @@ def _finding_lines(finding: Finding, verbose: bool, lang: str) -> list[str]:
     shown = finding.evidence if verbose else finding.evidence[:_MAX_EVIDENCE]
     for item in shown:
         role = evidence_role(item.role, lang)
-        lines.append(f"      {escape(item.path)}:{item.line}  {role}")
+        lines.append(f"      {escape(str(item.location))}  {role}")
     if len(shown) < len(finding.evidence):
         hidden = len(finding.evidence) - len(shown)
         lines.append("      " + label("text.more-evidence", count=hidden))

@@ -184,7 +184,9 @@ def layout(
     for (first, last), share in zip(spans, shares, strict=True):
         width = usable * share / sum(shares)
         pad = max(last - first, timedelta(minutes=1)) * 0.06
-        segments.append(Segment(first, last, first - pad, last + pad, left, width))
+        segments.append(
+            Segment(first, last, _shifted(first, -pad), _shifted(last, pad), left, width)
+        )
         left += width + gap_fraction
     return TimelineLayout(_lanes(entries, lang), segments, gap_fraction, lang)
 
@@ -203,6 +205,14 @@ def _lanes(entries: Iterable[TimelineEntry], lang: str) -> list[Lane]:
     job = [Lane(JOB_LANE, labels.pop(JOB_LANE))] if JOB_LANE in labels else []
     vms = [Lane(key, label) for key, label in labels.items()]
     return job + sorted(vms, key=lambda lane: lane.label.casefold())
+
+
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, or ``moment`` itself at the ends of what ``datetime`` holds."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return moment
 
 
 def _spans(times: list[datetime], gap: timedelta) -> list[tuple[datetime, datetime]]:

@@ -40,7 +40,7 @@ def render_timeline_text(timeline: Timeline, *, lang: str = "en") -> str:
             mark = f" [{severity}]" if severity else ""
             out.append(
                 f"  {entry.host_time:%Y-%m-%d %H:%M:%S %z}  {entry.kind:<17} "
-                f"{escape(entry.label)}{mark}  ({escape(entry.path)}:{entry.line})"
+                f"{escape(entry.label)}{mark}  ({escape(str(entry.location))})"
             )
         out.append("")
     return "\n".join(out)

@@ -82,6 +82,6 @@ class OrphanedCheckpoint(Rule):
                 "collection_id": cleanup.cleanup.collection_id,
                 "hresult": remediation.hresult_arg(hresult),
                 "merge_failures": len(chain.merge_failures),
-                "explains": [f"{c.record.path}:{c.record.line}" for c in chain.consequences],
+                "explains": [str(c.record.location) for c in chain.consequences],
             },
         )
