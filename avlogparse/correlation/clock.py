@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from avlogparse.catalog import CHECKPOINT_FAILED_EVENT, MERGE_EVENTS
@@ -102,17 +102,27 @@ def given_clock(tz: str | tzinfo) -> HostClock:
     return HostClock(zone_info, "given", "clock.given-dst", None, reason_args={"zone": text})
 
 
-def infer_clock(collector: Collector, windows: CorrelationWindows) -> HostClock:
-    """Estimate the host's UTC offset from pairs the logs themselves provide.
+class ClockAnchor(NamedTuple):
+    """A host-local time with UTC counterparts: for an offset, the window shifted by it
+    holds the matching UTC time (the first one in it, bisected, counts)."""
 
-    Anchors are host-local times with a UTC counterpart: a cleanup (the merge events VMMS
-    writes right after it) and a 43426 line (the VMMS 18012 of the same VM). Every offset
-    on a 15-minute grid from -14 h to +14 h is scored by how many anchors it explains; the
-    best wins, ties going to the smallest total lag.
-    """
-    # (host-local time, sorted UTC times, window start, window end): for each offset the
-    # window is shifted; the first UTC time in it (bisected) counts, with how far it lies
-    anchors: list[tuple[datetime, list[datetime], datetime, datetime]] = []
+    local: datetime
+    utc_times: list[datetime]
+    """Candidate UTC times, naive and sorted (shared between anchors of one kind)."""
+    start: datetime
+    end: datetime
+
+
+def infer_clock(collector: Collector, windows: CorrelationWindows) -> HostClock:
+    """Estimate the host's UTC offset from pairs the logs themselves provide
+    (:func:`clock_anchors`, :func:`clock_from_anchors`)."""
+    return clock_from_anchors(clock_anchors(collector, windows))
+
+
+def clock_anchors(collector: Collector, windows: CorrelationWindows) -> list[ClockAnchor]:
+    """Host-local times with a UTC counterpart: a cleanup (the merge events VMMS writes right
+    after it) and a 43426 line (the VMMS 18012 of the same VM)."""
+    anchors: list[ClockAnchor] = []
     merge_times = _naive_sorted(e for e in collector.all_events() if e.event_id in MERGE_EVENTS)
     checkpoint_times = _naive_sorted(
         e for e in collector.events if e.event_id == CHECKPOINT_FAILED_EVENT
@@ -121,13 +131,22 @@ def infer_clock(collector: Collector, windows: CorrelationWindows) -> HostClock:
         local = cleanup.local_time
         if local is not None and local.year in PLAUSIBLE_YEARS and merge_times:
             window = (local - windows.clock_skew, local + windows.merge_after_cleanup)
-            anchors.append((local, merge_times, *window))
+            anchors.append(ClockAnchor(local, merge_times, *window))
     match = windows.checkpoint_event_match
     for run in collector.runs:
         for record in run.failures:
             stamp = record.timestamp
             if stamp is not None and stamp.year in PLAUSIBLE_YEARS and checkpoint_times:
-                anchors.append((stamp, checkpoint_times, stamp - match, stamp + match))
+                anchors.append(ClockAnchor(stamp, checkpoint_times, stamp - match, stamp + match))
+    return anchors
+
+
+def clock_from_anchors(anchors: Sequence[ClockAnchor]) -> HostClock:
+    """The offset that explains the most anchors.
+
+    Every offset on a 15-minute grid from -14 h to +14 h is scored by how many anchors it
+    explains; the best wins, ties going to the smallest total lag.
+    """
     if not anchors:
         return HostClock(
             zone=timezone.utc,
