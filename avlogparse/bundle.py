@@ -2,8 +2,7 @@
 gzip/bzip2/xz-compressed single log, and archives nested inside those — as streams, never
 extracted to disk.
 
-Why it looks the way it does (measurements: ``shared/reliability-notes.md`` §1.3, §1.4,
-§1.8, §2.3, §2.5):
+Why it looks the way it does (the threat model and every limit: ``docs/security.md``):
 
 * Nothing outside the bundle is ever opened. Folders are walked with ``os.scandir`` relative
   to an open directory descriptor, ``lstat`` decides, ``O_NOFOLLOW``/``O_NONBLOCK`` open and

@@ -3,7 +3,7 @@
 Knowledge only, no parsing: parsers use it to decide which lines get typed fields, rules to
 explain findings, and ``avlogparse rules``/docs to print it. Each entry says how sure we are
 (``seen`` verbatim in a public source, ``doc`` vendor documentation, ``inferred``,
-``not-found``), following ``shared/domain.md``.
+``not-found``), as ``docs/formats/`` cites them.
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def analyze(
     (no such path, nothing analysable, a bad ``tz``); everything else is in the report.
     """
     # What the collector keeps lives until the report is built. Frozen after each file, it
-    # is no longer rescanned by every full collection of the cyclic GC (perf-notes §8: 2-3 %
+    # is no longer rescanned by every full collection of the cyclic GC (benchmarks/README.md: 2-3 %
     # of analyze on 1 M lines). A process that froze objects itself (a pre-fork server) is
     # left alone.
     freezing = gc.get_freeze_count() == 0

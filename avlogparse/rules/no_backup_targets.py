@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
+from avlogparse.catalog import CHECKPOINT_CREATE_CODE, KB_ORPHANED_CHECKPOINT
 from avlogparse.correlation.coverage import PLUGIN_LOG
 from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
@@ -34,7 +34,7 @@ class NoBackupTargets(Rule):
             if no_targets is None:
                 continue
             skipped = facts.failures_by_run.get(run.index, [])
-            evidence = [facts.evidence(r, "run") for r in run.records if r.code == 43419][:1]
+            evidence = [facts.evidence(r, "run") for r in run.records if r.code == CHECKPOINT_CREATE_CODE][:1]
             evidence += [facts.evidence(f.record, "vm-skipped") for f in skipped]
             evidence.append(facts.evidence(no_targets, "no-backup-targets"))
             yield self.finding(

@@ -1,4 +1,4 @@
-"""Remediation steps shared by rules, specialised by HRESULT (``shared/scenario.md``).
+"""Remediation steps shared by rules, specialised by HRESULT (``samples/README.md``, ``docs/rules/``).
 
 Steps are catalog ids (``fix.*`` in :mod:`avlogparse.i18n`); the text is per language.
 """

@@ -1,6 +1,6 @@
 """The line grammar every Avamar component log shares, and the streaming loop over it.
 
-Layouts (``shared/domain.md`` §1.1):
+Layouts (``docs/formats/avhypervvss.md``):
 
 * standard: ``[YYYY-MM-DD HH:MM:SS ]component[\\[pid[:tid]\\]] [\\[thread\\] ]Level <code>: message``
   — the timestamp is optional (a line without one inherits the previous line's time, marked
@@ -179,7 +179,7 @@ def parse_avamar_log(
     A record is yielded when the next line shows it has no more continuation lines, so
     memory stays one record deep. ``stats`` is complete once the generator is exhausted.
 
-    This is the hot loop of the library (perf-notes §4; benchmarks/README.md has where its
+    This is the hot loop of the library (benchmarks/README.md has what it costs and where its
     time goes). A plain line costs a prefix test against the header slots, a
     ``fromisoformat`` per new second and one tuple, with no function call; other shapes take
     the full :data:`STANDARD_LINE` match, and wanted lines and lines with continuations the

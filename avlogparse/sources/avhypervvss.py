@@ -1,6 +1,6 @@
 """Parser for ``avhypervvss.log``, the Avamar Hyper-V VSS plug-in log.
 
-Typical content (``shared/scenario.md``)::
+Typical content (``samples/kb-orphaned-checkpoint``, ``docs/formats/avhypervvss.md``)::
 
     avhypervvss Info <43419>: Creating backup CheckPoint with 'Copy' guest backup type
     2019-04-15 00:05:05 avhypervvss Info <43420>: Creating backup CheckPoint with 'Application' consistenty level

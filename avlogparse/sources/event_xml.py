@@ -1,13 +1,13 @@
 """Parser for Windows event logs exported as XML (Hyper-V-VMMS, Worker and any other channel).
 
-Accepted shapes (``shared/domain.md`` §4): an ``<Events>`` root (Event Viewer "Save as XML",
+Accepted shapes (``docs/formats/event-xml.md``): an ``<Events>`` root (Event Viewer "Save as XML",
 python-evtx), bare concatenated ``<Event>`` elements (``wevtutil qe /f:xml``,
 ``Get-WinEvent .ToXml()``), Rust ``evtx_dump`` output (a ``Record N`` line and an XML
 declaration before every event); with or without declaration and RenderingInfo; single or
 double quotes; pretty-printed or single-line; UTF-8 with or without BOM, UTF-16 LE/BE (a
 declaration that lies about the encoding is ignored: the BOM and the bytes decide).
 
-How (``shared/reliability-notes.md`` §2.2): the bytes are decoded here (invalid bytes become
+How (``docs/security.md``): the bytes are decoded here (invalid bytes become
 U+FFFD, never an error), re-encoded as UTF-8 into a rolling buffer and fed to one
 ``pyexpat`` parser in 64 KiB slices, inside a synthetic root element, so that bare
 concatenated events are well-formed and a DOCTYPE can only be a syntax error. XML
@@ -240,7 +240,7 @@ class EventLine:
 READ_BYTES = 1 << 18
 """Bytes read from the stream at a time."""
 FEED_BYTES = 1 << 16
-"""Bytes handed to expat at a time: larger feeds are quadratic in expat 2.5 (perf-notes)."""
+"""Bytes handed to expat at a time: larger feeds are quadratic in expat 2.5 (benchmarks/README.md)."""
 RAW_CAP = 4096
 """Bytes of a broken event kept in :attr:`Unparsed.raw`."""
 MIN_YEAR = 1970
@@ -1032,7 +1032,7 @@ def _record(
     """The record of one completed event: EventID, provider and time are read (and checked)
     now, and host, VM and HRESULT of a merge progress event; the whole model only for the
     other catalogued Hyper-V events, or when an :class:`EventLine` is first asked for more
-    (perf-notes §4.7: a model per event misses the target)."""
+    (benchmarks/README.md: a model per event misses the target)."""
     _, line, _, _, event_name, sys_attrs, sys_text, data, data_kind, render, culture = item
     keys = caches.keys[event_name]
     if keys[1] not in sys_text and (sys_text or sys_attrs):
