@@ -34,7 +34,8 @@ class NoBackupTargets(Rule):
             if no_targets is None:
                 continue
             skipped = facts.failures_by_run.get(run.index, [])
-            evidence = [facts.evidence(r, "run") for r in run.records if r.code == CHECKPOINT_CREATE_CODE][:1]
+            starts = [r for r in run.records if r.code == CHECKPOINT_CREATE_CODE]
+            evidence = [facts.evidence(r, "run") for r in starts[:1]]
             evidence += [facts.evidence(f.record, "vm-skipped") for f in skipped]
             evidence.append(facts.evidence(no_targets, "no-backup-targets"))
             yield self.finding(

@@ -1,4 +1,4 @@
-"""Remediation steps shared by rules, specialised by HRESULT (``samples/README.md``, ``docs/rules/``).
+"""Remediation steps shared by rules, specialised by HRESULT (``docs/rules/``).
 
 Steps are catalog ids (``fix.*`` in :mod:`avlogparse.i18n`); the text is per language.
 """
