@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avlogparse.catalog import (
     CHECKPOINT_CREATE_CODE,
@@ -25,8 +25,10 @@ from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import Timeline, TimelineEntry, TimelineKind
-from avlogparse.sources import Record
-from avlogparse.sources.event_xml import EventRecord, MergeProgress
+
+if TYPE_CHECKING:
+    from avlogparse.sources import Record
+    from avlogparse.sources.event_xml import EventRecord, MergeProgress
 
 _EVENT_KINDS: dict[int, tuple[TimelineKind, Severity | None]] = {
     CHECKPOINT_FAILED_EVENT: ("checkpoint-failed", Severity.ERROR),
