@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from avlogparse import notebook, render  # noqa: F401  (they provide the models' views)
 from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.catalog import HRESULTS, HYPERV_EVENTS, MESSAGE_CODES
 from avlogparse.correlation.windows import CorrelationWindows
@@ -21,6 +20,7 @@ from avlogparse.errors import (
 )
 from avlogparse.limits import Limits
 from avlogparse.models.diagnostics import Diagnostic, ParseStats
+from avlogparse.models.display import provide
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.records import Location, Unparsed
 from avlogparse.models.report import SCHEMA_VERSION, Report
@@ -41,6 +41,14 @@ from avlogparse.sources.event_xml import EventLine, EventRecord
 from avlogparse.sources.winclustersvc import ClusterLogRecord
 
 __version__ = tool_version()
+
+# the views models show in a notebook, imported on first use (models know no renderer)
+provide("report_html", "avlogparse.render.html", "report_repr_html")
+provide("finding_html", "avlogparse.render.html", "finding_repr_html")
+provide("timeline_svg", "avlogparse.render.timeline_svg", "timeline_svg")
+provide("findings_frame", "avlogparse.notebook", "findings_frame")
+provide("timeline_frame", "avlogparse.notebook", "timeline_frame")
+provide("plot_timeline", "avlogparse.notebook", "plot_timeline")
 
 __all__ = [
     "ALL_RULES",

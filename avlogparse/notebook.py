@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from avlogparse.bundle import open_bundle
 from avlogparse.i18n.localize import localize_findings
 from avlogparse.limits import DEFAULT_LIMITS, Limits
-from avlogparse.models.display import provide
 from avlogparse.models.findings import Finding
 from avlogparse.models.records import Unparsed
 from avlogparse.models.report import Report
@@ -339,8 +338,3 @@ def plot_timeline(entries: Sequence[TimelineEntry], ax: Axes | None = None) -> A
         markerscale=0.7,
     )
     return ax
-
-
-provide("findings_frame", findings_frame)
-provide("timeline_frame", timeline_frame)
-provide("plot_timeline", plot_timeline)

@@ -20,7 +20,6 @@ from functools import partial
 from avlogparse.i18n import evidence_role, text
 from avlogparse.i18n.localize import localize_report
 from avlogparse.models.diagnostics import Diagnostic
-from avlogparse.models.display import provide
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import (
     BackupRunSummary,
@@ -483,7 +482,3 @@ def _event_gist(line: str, lang: str) -> str | None:
 
 def _join(parts: Iterable[str]) -> str:
     return "\n".join(part for part in parts if part)
-
-
-provide("report_html", report_repr_html)
-provide("finding_html", finding_repr_html)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from avlogparse.i18n import display_width, text
-from avlogparse.models.display import provide
 from avlogparse.models.timeline import TimelineEntry
 from avlogparse.render.safe import html_text
 from avlogparse.render.timeline_layout import (
@@ -199,6 +198,3 @@ def _shorten(label: str, limit: int) -> str:
         if used > limit - 1:
             return head[:index] + "…"
     return label  # not reached: a head that fits was returned above
-
-
-provide("timeline_svg", timeline_svg)
