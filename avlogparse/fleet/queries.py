@@ -154,15 +154,27 @@ class FleetStore:
         )
 
     def unexplained(self) -> pandas.DataFrame:
-        """What the fleet's bundles could not explain, most widespread first: findings whose
-        causal chain has missing links (by missing link id), lines no parser understood (by
-        shape), and error diagnostics (by code)."""
+        """What the fleet's bundles leave unexplained, most widespread first.
+
+        ``what`` is ``finding`` for findings at error or above that no finding explains and
+        that explain none (``key``: rule id and HRESULT), or whose causal chain has missing
+        links; ``unparsed-shape`` for lines no parser understood (``key``: kind and shape);
+        ``diagnostic`` for error diagnostics about the input (``key``: code).
+        """
         return self.sql(
-            """
-            SELECT 'missing-link' AS what, link AS key, count(DISTINCT content_hash) AS bundles,
-                   count(*) AS occurrences, min(rule_id) AS example
-            FROM (SELECT content_hash, rule_id, unnest(missing_link_ids) AS link FROM findings)
-            GROUP BY link
+            f"""
+            WITH causes AS (
+                SELECT DISTINCT content_hash, unnest(explained_by) AS finding_id FROM findings
+            )
+            SELECT 'finding' AS what, f.rule_id || coalesce(' ' || f.hresult, '') AS key,
+                   count(DISTINCT f.content_hash) AS bundles, count(*) AS occurrences,
+                   min(f.message) AS example
+            FROM findings f
+            WHERE len(f.missing_link_ids) > 0 OR (
+                f.severity_rank >= {ERROR_RANK} AND len(f.explained_by) = 0
+                AND NOT EXISTS (SELECT 1 FROM causes c WHERE c.content_hash = f.content_hash
+                                AND c.finding_id = f.finding_id))
+            GROUP BY 2
             UNION ALL
             SELECT 'unparsed-shape', kind || ': ' || template, count(DISTINCT content_hash),
                    sum(count)::BIGINT, min(example)

@@ -103,7 +103,7 @@ def report_rows(
         for number, proof in enumerate(finding.evidence):
             rows["evidence"].append(
                 (
-                    key, finding.id, number, proof.path, proof.line, proof.source,
+                    key, ordinal, finding.id, number, proof.path, proof.line, proof.source,
                     utc(proof.timestamp), proof.role, proof.text,
                 )
             )  # fmt: skip

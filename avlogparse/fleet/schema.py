@@ -113,7 +113,8 @@ EVIDENCE = Table(
     "one row per evidence record of a finding (Finding.evidence)",
     (
         KEY,
-        C("finding_id", "VARCHAR NOT NULL", "findings.finding_id"),
+        C("finding_ordinal", "INTEGER NOT NULL", "findings.ordinal of its finding"),
+        C("finding_id", "VARCHAR NOT NULL", "findings.finding_id (not unique: join on ordinal)"),
         C("ordinal", "INTEGER NOT NULL", "position in Finding.evidence"),
         C("path", "VARCHAR", "member path"),
         C("line", "BIGINT", "line (or event) number"),
