@@ -182,8 +182,9 @@ def write_frame(frame: pandas.DataFrame, fmt: str, output: str | None) -> None:
         text = frame.to_csv(index=False)
     elif frame.empty:
         text = "(no rows)\n"
-    else:
-        text = frame.to_string(index=False) + "\n"
+    else:  # a table; missing values blank, not NaN
+        shown = frame.astype(object).where(frame.notna(), "")
+        text = shown.to_string(index=False) + "\n"
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
