@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from avlogparse.engine import tool_version
 from avlogparse.fleet.discover import content_hash, discover
 from avlogparse.fleet.rows import Rows, analyse_bundle, failed_rows
-from avlogparse.fleet.store import connect, stored_state, write_batch
+from avlogparse.fleet.store import connect, prepare_for_writes, stored_state, write_batch
 
 BATCH_SIZE = 64
 """Bundles written per transaction (also written every :data:`FLUSH_SECONDS`)."""
@@ -261,6 +261,7 @@ def add(
     version = tool_version()
     result = AddResult()
     connection = connect(store)
+    prepare_for_writes(connection)
     try:
         state = stored_state(connection)
         tasks: list[Task] = []

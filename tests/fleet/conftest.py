@@ -19,7 +19,7 @@ pytest.importorskip("pyarrow")
 pytest.importorskip("pandas")
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATED = 30
+GENERATED = 24
 ZIPPED = 4  # of the generated bundles, also added as .zip archives (other content: other hash)
 LINES, EVENTS = 250, 50
 
@@ -59,7 +59,7 @@ def write_hostile(folder: Path) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def fleet_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder of bundles: 30 generated folders, 4 of them zipped too, 3 hostile ones."""
+    """A folder of bundles: 24 generated folders, 4 of them zipped too, 3 hostile ones."""
     generator = load_generator()
     root = tmp_path_factory.mktemp("fleet") / "cases"
     for seed in range(GENERATED):

@@ -188,5 +188,5 @@ def test_any_exception_in_the_analysis_is_a_failed_row(
 
 
 def test_unknown_executor_is_refused(fleet_dir: Path, tmp_path: Path) -> None:
-    with pytest.raises(TypeError, match="Executor or a distributed.Client"):
+    with pytest.raises(TypeError, match=r"Executor or a distributed\.Client"):
         fleet.add([fleet_dir / "case-001"], tmp_path / "x.duckdb", executor=object())
