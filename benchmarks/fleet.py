@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="avlogparse-fleet-bench-"))
     work.mkdir(parents=True, exist_ok=True)
 
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     started = time.perf_counter()
     paths = generate_bundles(work / "bundles", args.bundles, args.lines, args.events)
     bundle_bytes = sum(f.stat().st_size for p in paths for f in Path(p).iterdir())
@@ -224,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
 
     out: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "platform": sys.platform},
+                    "platform": sys.platform, "load_before": load_before,
+                    "load_after": os.getloadavg() if hasattr(os, "getloadavg") else None},
         "bundles": len(paths), "bundle_kb": bundle_bytes / len(paths) / 1e3,
         "findings_per_bundle": findings / len(paths),
         "add_seconds": {str(w): t for w, t in runs.items()},
@@ -237,7 +239,10 @@ def main(argv: list[str] | None = None) -> int:
                         "write_bundles_per_second": written / write_seconds},
         "queries": queries,
     }
-    print(f"\nadd: {len(paths)} bundles ({out['bundle_kb']:,.0f} kB, "
+    print(f"\nload average (1, 5, 15 min) before {load_before}, after "
+          f"{out['machine']['load_after']} on {os.cpu_count()} CPUs"
+          ": other work on the host shows in every number below")
+    print(f"add: {len(paths)} bundles ({out['bundle_kb']:,.0f} kB, "
           f"{out['findings_per_bundle']:.1f} findings each), medians of {args.repeat}")
     for workers in (1, 2):
         print(f"  {workers} worker(s): {medians[workers]:.2f} s, "
