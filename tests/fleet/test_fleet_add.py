@@ -190,3 +190,30 @@ def test_any_exception_in_the_analysis_is_a_failed_row(
 def test_unknown_executor_is_refused(fleet_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(TypeError, match=r"Executor or a distributed\.Client"):
         fleet.add([fleet_dir / "case-001"], tmp_path / "x.duckdb", executor=object())
+
+
+def test_a_killed_run_loses_at_most_the_batch_in_flight(
+    fleet_dir: Path, serial_store: Path, tmp_path: Path
+) -> None:
+    """The driver dies (os._exit: no finally, no close) after the 10th bundle with batches
+    of 4: the two committed batches survive (replayed from DuckDB's log), the rest resumes."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "killed.duckdb"
+    code = (
+        "import os, sys\n"
+        "from avlogparse import fleet\n"
+        "def die(counts):\n"
+        "    if counts.done + counts.failed == 10:\n"
+        "        os._exit(9)\n"
+        "fleet.add([sys.argv[1]], sys.argv[2], workers=1, batch_size=4, progress=die)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", code, str(fleet_dir), str(store)],
+                            capture_output=True, text=True, check=False)
+    assert killed.returncode == 9, killed.stderr
+    kept = table_rows(store)["bundles"]
+    assert len(kept) == 8
+    result = fleet.add([fleet_dir], store, workers=2)
+    assert result.skipped == statuses(kept).count("done")
+    assert table_rows(store) == table_rows(serial_store)
