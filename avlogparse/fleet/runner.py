@@ -109,20 +109,28 @@ class ProgressLine:
             self._stream.flush()
 
 
-def hash_bundles(paths: Sequence[str]) -> list[Task | tuple[str, str]]:
-    """A task per path, or ``(path, error)`` when it cannot be hashed (hashed in threads)."""
+def _hash_one(path: str) -> Task | tuple[str, str]:
+    try:
+        size, digest = content_hash(path)
+    except OSError as error:
+        return path, f"{type(error).__name__}: {error}"
+    return Task(path, digest, size)
 
-    def one(path: str) -> Task | tuple[str, str]:
-        try:
-            size, digest = content_hash(path)
-        except OSError as error:
-            return path, f"{type(error).__name__}: {error}"
-        return Task(path, digest, size)
 
+def hash_bundles(paths: Sequence[str]) -> Iterator[Task | tuple[str, str]]:
+    """A task per path, or ``(path, error)`` when it cannot be hashed, in order.
+
+    Hashed in threads (hashlib and file reads release the GIL) that run ahead of the
+    consumer, so the first bundles are analysed while the rest are still being hashed.
+    """
     if len(paths) < 2:
-        return [one(p) for p in paths]
-    with cf.ThreadPoolExecutor(HASH_THREADS) as threads:
-        return list(threads.map(one, paths))
+        yield from map(_hash_one, paths)
+        return
+    threads = cf.ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="fleet-hash")
+    try:
+        yield from threads.map(_hash_one, paths)
+    finally:
+        threads.shutdown(wait=False, cancel_futures=True)
 
 
 def is_dask_client(executor: Any) -> bool:
@@ -211,7 +219,7 @@ def _dask(
 
 
 def run_tasks(
-    tasks: Sequence[Task], options: dict[str, Any], executor: Any = None,
+    tasks: Iterable[Task], options: dict[str, Any], executor: Any = None,
     workers: int | None = None,
 ) -> Iterator[Outcome]:
     """Each task with a callable that gives its rows (or raises what the worker raised)."""
@@ -260,62 +268,75 @@ def add(
     bundles = discover([os.fspath(p) for p in paths])
     version = tool_version()
     result = AddResult()
-    connection = connect(store)
-    prepare_for_writes(connection)
-    try:
-        state = stored_state(connection)
-        tasks: list[Task] = []
-        unreadable: list[Rows] = []
-        queued: set[str] = set()
+    counts = Counts(total=len(bundles))
+    queued: set[str] = set()
+    unreadable: list[Rows] = []  # failed rows of paths that cannot be hashed, to be written
+
+    def plan(state: dict[str, tuple[str, str]]) -> Iterator[Task]:
+        """The bundles to analyse, as they are hashed; skipped ones leave the total."""
         for item in hash_bundles(bundles):
             if isinstance(item, tuple):
                 path, error = item
                 key = "unreadable:" + os.path.abspath(path)
-                if key not in queued:
+                if key in queued:
+                    counts.total -= 1
+                else:
                     queued.add(key)
                     unreadable.append(failed_rows(path, key, 0, error, version))
                 continue
-            if item.content_hash in queued:
+            if item.content_hash in queued:  # a copy of a bundle already named
+                counts.total -= 1
                 continue
             queued.add(item.content_hash)
             status, stored_version = state.get(item.content_hash, ("", ""))
             if status == "done" and not (reanalyze and stored_version != version):
                 result.skipped += 1
+                counts.total -= 1
                 continue
-            tasks.append(item)
-        result.found = len(queued)
-        counts = Counts(total=len(tasks) + len(unreadable))
-        batch: list[Rows] = list(unreadable)
-        result.failed += len(unreadable)
-        result.failures.extend((r["bundles"][0][1], r["bundles"][0][9]) for r in unreadable)
-        counts.failed = len(unreadable)
+            yield item
+
+    def record(rows: Rows, path: str) -> None:
+        status, error_text = rows["bundles"][0][8], rows["bundles"][0][9]
+        if status == "done":
+            result.analysed += 1
+            counts.done += 1
+        else:
+            result.failed += 1
+            counts.failed += 1
+            result.failures.append((path, str(error_text)))
+        batch.append(rows)
+        if progress is not None:
+            progress(counts)
+
+    connection = connect(store)
+    prepare_for_writes(connection)
+    batch: list[Rows] = []
+    try:
+        tasks = plan(stored_state(connection))
+        options = {"tz": tz, "limits": list(limits)}
         last_flush = time.monotonic()
         try:
-            for task, outcome in run_tasks(tasks, {"tz": tz, "limits": list(limits)}, executor,
-                                           workers):
+            for task, outcome in run_tasks(tasks, options, executor, workers):
+                while unreadable:
+                    rows = unreadable.pop(0)
+                    record(rows, rows["bundles"][0][1])
                 try:
                     rows = outcome()
                 except Exception as error:  # the worker died, the scheduler lost it …
                     rows = failed_rows(task.path, task.content_hash, task.size, error, version)
-                status, error_text = rows["bundles"][0][8], rows["bundles"][0][9]
-                if status == "done":
-                    result.analysed += 1
-                    counts.done += 1
-                else:
-                    result.failed += 1
-                    counts.failed += 1
-                    result.failures.append((task.path, str(error_text)))
-                batch.append(rows)
-                if progress is not None:
-                    progress(counts)
+                record(rows, task.path)
                 if len(batch) >= batch_size or time.monotonic() - last_flush >= flush_seconds:
                     write_batch(connection, batch)
                     batch = []
                     last_flush = time.monotonic()
+            while unreadable:
+                rows = unreadable.pop(0)
+                record(rows, rows["bundles"][0][1])
         finally:
             # also on Ctrl-C: what is analysed is complete, keep it (the in-flight is lost)
             write_batch(connection, batch)
     finally:
         connection.close()
+    result.found = len(queued)
     result.elapsed_seconds = time.perf_counter() - started
     return result

@@ -217,3 +217,18 @@ def test_a_killed_run_loses_at_most_the_batch_in_flight(
     result = fleet.add([fleet_dir], store, workers=2)
     assert result.skipped == statuses(kept).count("done")
     assert table_rows(store) == table_rows(serial_store)
+
+
+def test_a_path_that_cannot_be_read_is_a_failed_row(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    missing = tmp_path / "gone.zip"
+    store = tmp_path / "missing.duckdb"
+    sample = ROOT / "samples" / "kb-orphaned-checkpoint"
+    result = fleet.add([missing, sample], store, workers=1)
+    assert (result.found, result.analysed, result.failed) == (2, 1, 1)
+    [(path, error)] = result.failures
+    assert path == str(missing) and error.startswith("FileNotFoundError")
+    with fleet.open(store) as opened:
+        failed = opened.bundles(status="failed")
+    assert list(failed.content_hash) == ["unreadable:" + str(missing)]
