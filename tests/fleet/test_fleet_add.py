@@ -12,7 +12,9 @@ import pytest
 from conftest import GOOD, HOSTILE, statuses, table_rows
 
 from avlogparse import fleet
+from avlogparse.cli import main
 from avlogparse.engine import tool_version
+from avlogparse.fleet.runner import Counts, ProgressLine
 
 
 def test_the_reference_store_holds_every_bundle_once(serial_store: Path) -> None:
@@ -62,8 +64,14 @@ def test_dask_local_cluster_gives_the_same_store(fleet_dir: Path, serial_store: 
         store = tmp_path / "dask.duckdb"
         assert len(client.scheduler_info()["workers"]) == 2
         result = fleet.add([fleet_dir], store, executor=client, batch_size=6)
+        # the command line's --scheduler connects its own Client to the same cluster
+        by_cli = tmp_path / "dask-cli.duckdb"
+        code = main(["fleet", "add", str(fleet_dir), "--store", str(by_cli), "--quiet",
+                     "--scheduler", cluster.scheduler_address])
     assert (result.analysed, result.failed) == (GOOD, HOSTILE)
     assert table_rows(store) == table_rows(serial_store)
+    assert code == 1  # some bundles failed (the hostile ones)
+    assert table_rows(by_cli) == table_rows(serial_store)
 
 
 class InterruptingExecutor(cf.Executor):
@@ -232,3 +240,19 @@ def test_a_path_that_cannot_be_read_is_a_failed_row(tmp_path: Path) -> None:
     with fleet.open(store) as opened:
         failed = opened.bundles(status="failed")
     assert list(failed.content_hash) == ["unreadable:" + str(missing)]
+
+
+def test_progress_line_shows_done_failed_rate_and_eta() -> None:
+    import io
+
+    stream = io.StringIO()
+    line = ProgressLine(stream)
+    counts = Counts(total=10, done=3, failed=1)
+    counts.started -= 2.0  # 4 bundles in 2 s
+    line(counts, final=True)
+    text = stream.getvalue()
+    import re
+
+    assert re.match(r"\r4/10 bundles, 1 failed, (2\.0|1\.9)/s, ETA 0m0[34]s", text), text
+    line.clear()
+    assert stream.getvalue().endswith("\r\x1b[K")
