@@ -34,7 +34,7 @@ def register(commands: Any) -> None:
     add.add_argument("--scheduler", metavar="ADDRESS",
                      help="run the analyses on a Dask cluster, e.g. tcp://host:8786")
     add.add_argument("--reanalyze", action="store_true",
-                     help="analyse again bundles stored by another avlogparse version")
+                     help="analyse again bundles stored by an older avlogparse version")
     add.add_argument("--batch-size", type=_positive, default=64, metavar="N",
                      help="bundles written per transaction (default 64)")
     add.add_argument("--tz", help="host time zone for every bundle (default: inferred)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -131,6 +132,34 @@ def hash_bundles(paths: Sequence[str]) -> Iterator[Task | tuple[str, str]]:
         yield from threads.map(_hash_one, paths)
     finally:
         threads.shutdown(wait=False, cancel_futures=True)
+
+
+_RELEASE = re.compile(r"\d+(?:\.\d+)*")
+
+
+def is_older(stored: str, current: str) -> bool:
+    """Whether ``stored`` is an older avlogparse version than ``current``.
+
+    Releases compare by their numbers (``0.9.2`` < ``0.10.0``); two versions with the same
+    numbers but other text (``1.0.0rc1``, ``1.0.0+local``), or without numbers, count as
+    older when they differ, so a re-analysis is never skipped for want of an order.
+
+    >>> is_older("0.9.2", "0.10.0"), is_older("0.10.0", "0.9.2"), is_older("0.1.0", "0.1.0")
+    (True, False, False)
+    >>> is_older("0+unknown", "0.1.0"), is_older("0.1.0rc1", "0.1.0")
+    (True, True)
+    """
+    if stored == current:
+        return False
+    old, new = _RELEASE.match(stored), _RELEASE.match(current)
+    if old is None or new is None:
+        return True
+    old_key = tuple(int(part) for part in old.group().split("."))
+    new_key = tuple(int(part) for part in new.group().split("."))
+    width = max(len(old_key), len(new_key))
+    old_key += (0,) * (width - len(old_key))
+    new_key += (0,) * (width - len(new_key))
+    return old_key <= new_key
 
 
 def is_dask_client(executor: Any) -> bool:
@@ -258,9 +287,9 @@ def add(
 
     ``executor``: ``None`` (a process pool of ``workers`` processes, default one per core;
     ``workers=1`` analyses in this process), any :class:`concurrent.futures.Executor`, or a
-    ``distributed.Client``. ``reanalyze``: also analyse again bundles stored by another
-    tool version. ``tz``/``limits``: as ``avlogparse analyze --tz/--limit``.
-    ``progress`` is called with :class:`Counts` after every bundle.
+    ``distributed.Client``. ``reanalyze``: also analyse again bundles stored by an older
+    avlogparse version (see :func:`is_older`). ``tz``/``limits``: as ``avlogparse analyze
+    --tz/--limit``. ``progress`` is called with :class:`Counts` after every bundle.
     """
     started = time.perf_counter()
     if isinstance(paths, (str, os.PathLike)):
@@ -289,7 +318,7 @@ def add(
                 continue
             queued.add(item.content_hash)
             status, stored_version = state.get(item.content_hash, ("", ""))
-            if status == "done" and not (reanalyze and stored_version != version):
+            if status == "done" and not (reanalyze and is_older(stored_version, version)):
                 result.skipped += 1
                 counts.total -= 1
                 continue

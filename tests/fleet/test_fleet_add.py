@@ -256,3 +256,15 @@ def test_progress_line_shows_done_failed_rate_and_eta() -> None:
     assert re.match(r"\r4/10 bundles, 1 failed, (2\.0|1\.9)/s, ETA 0m0[34]s", text), text
     line.clear()
     assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_reanalyze_leaves_rows_of_a_newer_tool_version(
+    fleet_dir: Path, serial_store: Path, copy_store: Callable[[Path], Path]
+) -> None:
+    import duckdb
+
+    store = copy_store(serial_store)
+    with duckdb.connect(str(store)) as connection:
+        connection.execute("UPDATE bundles SET tool_version = '999.0.0' WHERE status = 'done'")
+    result = fleet.add([fleet_dir], store, workers=1, reanalyze=True)
+    assert (result.analysed, result.skipped) == (0, GOOD)
