@@ -11,13 +11,11 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 
-from avlogparse.sniff import Kind, sniff_kind
-
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 """File names taken as bundle archives when a folder of bundles is scanned."""
 LOG_SUFFIXES = (".log", ".xml", ".txt")
 """Loose files of these suffixes inside a folder make the folder itself a bundle (when sniffed)."""
-SNIFF_BYTES = 4096
+SNIFF_BYTES = 16_384
 CHUNK = 1 << 20
 _GLOB_CHARS = frozenset("*?[")
 
@@ -37,7 +35,10 @@ def _is_log(path: str) -> bool:
             head = handle.read(SNIFF_BYTES)
     except OSError:
         return False
-    return sniff_kind(head, name) is not Kind.UNKNOWN
+    from avlogparse import sniff_kind  # the public one: where it lives inside may change
+
+    kind = sniff_kind(head, name)  # a str (or a str enum) naming the kind
+    return str(getattr(kind, "value", kind)) != "unknown"
 
 
 def is_bundle_folder(folder: str) -> bool:
