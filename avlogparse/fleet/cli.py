@@ -16,7 +16,7 @@ from avlogparse.render.safe import escape
 if TYPE_CHECKING:
     import pandas
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXPORT_FORMATS = ("text", "json", "csv", "parquet")
 DEFAULT_STORE = "fleet.duckdb"
 
@@ -153,6 +153,13 @@ def _add(args: argparse.Namespace) -> int:
             reanalyze=args.reanalyze, tz=args.tz, limits=args.limit,
             batch_size=args.batch_size, progress=progress,
         )  # fmt: skip
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.clear()
+            progress = None
+        print(f"avlogparse: interrupted; what was analysed is in {escape(args.store)}, "
+              "run the same command again to go on", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         if progress is not None:
             progress.clear()

@@ -256,8 +256,13 @@ def run_tasks(
         yield from _serial(tasks, options)
         return
     if executor is None:
-        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = cf.ProcessPoolExecutor(max_workers=workers)
+        try:
             yield from _futures(pool, iter(tasks), options, _in_flight(pool, workers))
+        except BaseException:  # Ctrl-C, or the caller stopped: do not wait for the workers
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return
     if isinstance(executor, cf.Executor):
         yield from _futures(executor, iter(tasks), options, _in_flight(executor, workers))

@@ -212,3 +212,17 @@ def test_a_database_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     duckdb.connect(str(other)).close()
     with pytest.raises(fleet.StoreError, match="not an avlogparse fleet store"):
         fleet.open(other)
+
+
+def test_cli_add_interrupted_says_how_to_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import avlogparse.fleet.runner
+
+    def interrupted(*args: object, **options: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(avlogparse.fleet.runner, "add", interrupted)
+    store = str(tmp_path / "x.duckdb")
+    assert main(["fleet", "add", str(SAMPLE), "--store", store]) == 130
+    assert "run the same command again" in capsys.readouterr().err
