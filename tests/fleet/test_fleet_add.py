@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOOD, HOSTILE, statuses, table_rows
+from fleet_support import GOOD, HOSTILE, ROOT, statuses, table_rows
 
 from avlogparse import fleet
 from avlogparse.cli import main
@@ -228,8 +228,6 @@ def test_a_killed_run_loses_at_most_the_batch_in_flight(
 
 
 def test_a_path_that_cannot_be_read_is_a_failed_row(tmp_path: Path) -> None:
-    from conftest import ROOT
-
     missing = tmp_path / "gone.zip"
     store = tmp_path / "missing.duckdb"
     sample = ROOT / "samples" / "kb-orphaned-checkpoint"
