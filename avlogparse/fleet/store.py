@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -168,6 +169,7 @@ def write_batch(connection: duckdb.DuckDBPyConnection, batch: Iterable[Rows]) ->
             connection.unregister(view)
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        with contextlib.suppress(Exception):  # already gone (e.g. a failed COMMIT)
+            connection.execute("ROLLBACK")
         raise
     return len(keys)

@@ -266,3 +266,27 @@ def test_reanalyze_leaves_rows_of_a_newer_tool_version(
         connection.execute("UPDATE bundles SET tool_version = '999.0.0' WHERE status = 'done'")
     result = fleet.add([fleet_dir], store, workers=1, reanalyze=True)
     assert (result.analysed, result.skipped) == (0, GOOD)
+
+
+def test_a_batch_that_fails_to_write_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is one transaction: an error in its last table leaves none of its rows."""
+    import avlogparse.fleet.store as store_module
+
+    store = tmp_path / "atomic.duckdb"
+    sample = ROOT / "samples" / "kb-orphaned-checkpoint"
+    real = store_module._arrow_table
+
+    def broken(table: Any, rows: Any) -> Any:
+        if table.name == "evidence" and rows:
+            raise OSError("disk full")
+        return real(table, rows)
+
+    monkeypatch.setattr(store_module, "_arrow_table", broken)
+    with pytest.raises(OSError, match="disk full"):
+        fleet.add([sample], store, workers=1)
+    monkeypatch.setattr(store_module, "_arrow_table", real)
+    rows = table_rows(store)
+    assert all(not table for table in rows.values())
+    assert fleet.add([sample], store, workers=1).analysed == 1
