@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     rules_cmd = commands.add_parser("rules", help="list the rules")
     rules_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     rules_cmd.add_argument("--lang", choices=LANGUAGES, help="language (default: locale)")
+    from avlogparse.fleet import cli as fleet_cli  # imports nothing of the fleet extra
+
+    fleet_cli.register(commands)
     return parser
 
 
@@ -145,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _timeline(args)
         if args.command == "parse":
             return _parse(args)
+        if args.command == "fleet":
+            from avlogparse.fleet import cli as fleet_cli
+
+            return fleet_cli.main(args)
         if args.command == "schema":
             print(json.dumps(Report.model_json_schema(), indent=2))
             return EXIT_OK
