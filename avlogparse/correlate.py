@@ -242,6 +242,8 @@ class Collector:
 
     def add_file(self, kind: Kind, records: Iterable[Record]) -> None:
         """Consume one file's records (a generator: nothing is kept that is not needed)."""
+        if kind is Kind.EVTX:  # .evtx gives the same records as an event XML export
+            kind = Kind.EVENT_XML
         self.kinds.add(kind)
         self._pending_cleanup = None
         if kind is Kind.AVHYPERVVSS:

@@ -13,6 +13,8 @@ from enum import Enum
 from avlogparse.textio import detect_encoding
 
 SNIFF_BYTES = 16_384
+EVTX_MAGIC = b"ElfFile\x00"
+"""Signature of a binary Windows event log (``.evtx``), whatever its name."""
 
 
 class Kind(str, Enum):
@@ -21,6 +23,7 @@ class Kind(str, Enum):
     AVHYPERVVSS = "avhypervvss"
     WINCLUSTERSVC = "winclustersvc"
     EVENT_XML = "event-xml"
+    EVTX = "evtx"
     UNKNOWN = "unknown"
 
 
@@ -29,12 +32,18 @@ _AVAMAR_HEADER = re.compile(
     r" +[A-Za-z]+ *<\d{4,5}>",
     re.ASCII | re.MULTILINE,
 )
-_XML_START = re.compile(r"^\s*(?:Record \d+\s*)?<(?:\?xml|Events\b|Event\b)", re.ASCII)
+_XML_START = re.compile(
+    r"^\s*(?:Record \d+\s*)?(?:(?:<!--(?:[^-]|-(?!-))*-->|<\?(?!xml[\s?])[^>]*\?>)\s*)*"
+    r"<(?:\?xml|Events\b|Event\b)",
+    re.ASCII,
+)  # an optional ``Record N`` line, comments and processing instructions, then the XML
 _EVENT_NS = "schemas.microsoft.com/win/2004/08/events"
 
 
 def sniff_kind(head: bytes, name: str | None = None) -> Kind:
     """Classify a file from its first bytes; ``name`` only breaks ties on empty content."""
+    if head.startswith(EVTX_MAGIC):
+        return Kind.EVTX
     encoding = detect_encoding(head)
     text = head[encoding.bom_length : SNIFF_BYTES].decode(encoding.name, errors="replace")
     text = text.lstrip("\ufeff")

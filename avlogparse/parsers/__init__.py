@@ -18,6 +18,7 @@ from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseS
 from avlogparse.models.records import Record
 from avlogparse.parsers.avhypervvss import parse_avhypervvss
 from avlogparse.parsers.event_xml import parse_event_xml
+from avlogparse.parsers.evtx import parse_evtx
 from avlogparse.parsers.winclustersvc import parse_winclustersvc
 from avlogparse.sniff import SNIFF_BYTES, Kind, sniff_kind
 
@@ -27,6 +28,7 @@ PARSERS: dict[Kind, Parser] = {
     Kind.AVHYPERVVSS: parse_avhypervvss,
     Kind.WINCLUSTERSVC: parse_winclustersvc,
     Kind.EVENT_XML: parse_event_xml,
+    Kind.EVTX: parse_evtx,
 }
 
 

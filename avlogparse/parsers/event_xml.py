@@ -100,6 +100,9 @@ _EVENT_START_AT_EOF = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?Event(?:[\s/>]|\
 _EVENT_TAG = re.compile(
     rb"<(?:(/)(?:[A-Za-z_][\w.-]{0,40}:)?Event\s*>|(?:[A-Za-z_][\w.-]{0,40}:)?Event[\s/>])"
 )
+_SYSTEM_NEXT = re.compile(rb"\s*<(?:[A-Za-z_][\w.-]{0,40}:)?System[\s/>]")
+_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_C0_TO_FFFD = dict.fromkeys((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)), "\ufffd")
 _DTD_MARKUP = (b"<!DOCTYPE", b"<!ENTITY", b"<!ELEMENT", b"<!ATTLIST", b"<!NOTATION")
 _DECL_TAIL = frozenset(b" \t\r\n?")
 _DECLARED_ENCODING = re.compile(
@@ -183,6 +186,8 @@ def _parse(
     replaced = "\ufffd" in text
     if replaced:
         diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
+    if (control := _C0.search(text)) is not None:
+        text = _replace_controls(text, control.start(), 1, diagnose)
     buf = text.encode("utf-8", "replace")
     bs = 0  # global position of buf[0]
     be = len(buf)  # global position of the end of buf
@@ -239,6 +244,20 @@ def _parse(
         stop = (kind, parser.CurrentByteIndex + base, parser.CurrentLineNumber + line_base, "")
         raise _Stop
 
+    def starts_event() -> bool:
+        """Whether the ``<Event`` just opened inside an event begins a new event (its first
+        child is ``System``: the open one was never closed) rather than being payload (a
+        UserData element named Event). Undecidable from the buffer: a new event."""
+        at = parser.CurrentByteIndex + base - bs
+        close = buf.find(b">", at, at + max_event)
+        if close < 0:
+            return True
+        if buf[close - 1] == 47:  # "/>": an empty element, never an event
+            return False
+        if _SYSTEM_NEXT.match(buf, close + 1) is not None:
+            return True
+        return not buf[close + 1 :].strip() and not eof  # the rest not read yet
+
     def start_out(name: str, attrs: _Attrs) -> None:
         """Outside events: wait for an ``Event`` element in any namespace."""
         nonlocal depth, ev_name, ev_start, ev_line, data_kind, culture, positional
@@ -264,7 +283,7 @@ def _parse(
         nonlocal depth, sec_depth, data_kind, culture
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         sec_depth = depth
         local = names.get(name) or learn(name)
@@ -313,7 +332,7 @@ def _parse(
         texts.clear()
         if attrs:
             sys_attrs[name] = attrs
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth > max_depth:
             halt("depth")
@@ -332,7 +351,7 @@ def _parse(
         nonlocal depth, data_key, positional
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth == sec_depth + 1:
             key = attrs.get("Name") if attrs else None
@@ -371,7 +390,7 @@ def _parse(
         nonlocal depth, data_key
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth == sec_depth + 2:  # a child of the wrapper (VmlEventLog …)
             key = names.get(name) or learn(name)
@@ -385,7 +404,7 @@ def _parse(
         nonlocal depth
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth > max_depth:
             halt("depth")
@@ -403,7 +422,7 @@ def _parse(
     def start_other(name: str, attrs: _Attrs) -> None:
         nonlocal depth
         depth += 1
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth > max_depth:
             halt("depth")
@@ -453,6 +472,9 @@ def _parse(
         if not replaced and "\ufffd" in decoded:
             replaced = True
             diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
+        if (control := _C0.search(decoded)) is not None:
+            line = acct_line + _line_breaks(buf[acct - bs :])
+            decoded = _replace_controls(decoded, control.start(), line, diagnose)
         keep = acct - bs
         buf = (buf[keep:] if keep else buf) + decoded.encode("utf-8", "replace")
         bs = acct
@@ -757,6 +779,22 @@ def _choose_encoding(head: bytes) -> tuple[str, int]:
         except UnicodeDecodeError:
             pass
     return name, 0
+
+
+def _replace_controls(
+    text: str, first: int, line: int, diagnose: Callable[[str, int | None, str], None]
+) -> str:
+    """``text`` with its C0 control characters (not XML 1.0, written raw by some converters
+    in Data values) as U+FFFD, so their events parse; ``first`` is the first one's index
+    and ``line`` the line ``text`` starts on."""
+    before = text[:first]
+    at = line + before.count("\n") + before.count("\r") - before.count("\r\n")
+    diagnose(
+        "control-char-replaced", at,
+        f"control character U+{ord(text[first]):04X} (not allowed in XML 1.0) replaced by "
+        "U+FFFD; the event is read",
+    )  # fmt: skip
+    return text.translate(_C0_TO_FFFD)
 
 
 def _line_breaks(text: bytes) -> int:
