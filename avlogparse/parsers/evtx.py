@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import struct
 import tempfile
 import traceback
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
@@ -111,7 +110,7 @@ def _parse(
         return
     records = unparsed = 0
     try:
-        with _seekable(stream, path, stats, limits) as seekable:
+        with _Seekable(stream, path, stats, limits) as seekable:
             size = seekable.seek(0, 2)
             stats.bytes_read = size
             seekable.seek(0)
@@ -123,7 +122,7 @@ def _parse(
                 _error(stats, path, "evtx-corrupt", f"not a readable .evtx file: {error}")
                 return
             caches = event_xml._Caches()
-            iterator = parser.records_json()
+            iterator = cast(Iterator[dict[str, Any]], iter(parser.records_json()))
             ordinal = 0
             while True:
                 try:
@@ -159,7 +158,7 @@ def _parse(
         stats.unparsed_events = unparsed
 
 
-class _seekable:  # noqa: N801 - a context manager used like a function
+class _Seekable:
     """The stream itself when it can seek, else a bounded spooled copy of it."""
 
     def __init__(self, stream: BinaryIO, path: str, stats: ParseStats, limits: Limits) -> None:
