@@ -35,8 +35,10 @@ import struct
 import tempfile
 import traceback
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, BinaryIO, cast
 
+from avlogparse.catalog import HYPERV_EVENTS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
@@ -59,6 +61,7 @@ _ZERO_MAGIC = bytes(8)
 _RECORD_RANGE = re.compile(r"record IDs (\d+)\.\.(\d+)")
 _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 _RECORD_NUMBER = re.compile(r"record number (\d+)")
+_decode = json.JSONDecoder().raw_decode  # json.loads less its per-call checks
 _EVENT = "Event"  # no namespace: event_xml's builder then looks System up by local name
 
 
@@ -270,18 +273,94 @@ def _record(
     item: dict[str, Any], ordinal: int, path: str, diagnostics: FileDiagnostics,
     caches: event_xml._Caches,
 ) -> EventRecord | EventLine | None:  # fmt: skip
-    """Map one ``records_json()`` item onto event_xml's collected fields and build it."""
-    raw: str = item["data"]
-    event = json.loads(raw).get(_EVENT)
-    if not isinstance(event, dict):
+    """One ``records_json()`` item as event_xml would yield it.
+
+    As on the XML path, only EventID, provider and time are read (and checked) now, and the
+    rest when a rule first asks (:class:`EventLine`, rebuilt from ``raw``); the catalogued
+    Hyper-V events, and events with control characters (a diagnostic now), are mapped whole
+    onto event_xml's collected fields and built by its record builder straight away."""
+    raw = item.get("data")
+    try:
+        decoded = _decode(raw)[0] if isinstance(raw, str) else None
+    except ValueError:  # not JSON: never seen from evtx, but one record is not worth a file
         return None
+    event = decoded.get(_EVENT) if isinstance(decoded, dict) else None
+    if not isinstance(event, dict) or not isinstance(raw, str):
+        return None
+    system = event.get("System")
+    if not isinstance(system, dict):
+        system = {}
+    record_id = system.get("EventRecordID")
+    if type(record_id) is not int or record_id < 1:
+        record_id = event_xml._int(_text(record_id)) if record_id is not None else None
+        if record_id is None or record_id < 1:
+            header_id = item.get("event_record_id")
+            record_id = header_id if isinstance(header_id, int) and header_id >= 1 else ordinal
+    provider_attrs = system.get("Provider")
+    provider = None
+    if isinstance(provider_attrs, dict) and (attrs := provider_attrs.get("#attributes")):
+        provider = _text(attrs.get("Name")) or None
+    event_id_value = system.get("EventID")
+    if isinstance(event_id_value, dict):
+        event_id_value = event_id_value.get("#text")
+    if type(event_id_value) is int and event_id_value >= 0:
+        event_id: int | None = event_id_value
+    else:
+        event_id = caches.ints[None if event_id_value is None else _text(event_id_value)]
+    if (
+        "\\u00" in raw
+        or (provider is not None and event_id in HYPERV_EVENTS and caches.is_hyperv(provider))
+    ):
+        sys_attrs, sys_text, data, data_kind = _collect(event, raw, diagnostics)
+        done: event_xml._Done = (
+            0, record_id, 0, record_id, _EVENT, sys_attrs, sys_text, data, data_kind, {}, None
+        )  # fmt: skip
+        return event_xml._record(done, raw, path, diagnostics, caches)
+    created = system.get("TimeCreated")
+    system_time = None
+    if isinstance(created, dict) and (attrs := created.get("#attributes")):
+        system_time = attrs.get("SystemTime")
+    timestamp = event_xml._timestamp(system_time) if isinstance(system_time, str) else None
+    # the same diagnostics, in the same words, as event_xml._record
+    if event_id is None:
+        text = None if event_id_value is None else _text(event_id_value)
+        diagnostics.add("event-id-invalid", record_id, f"missing or non-numeric EventID {text!r}")
+    if timestamp is None:
+        diagnostics.add(
+            "timestamp-invalid", record_id, f"no usable SystemTime ({system_time!r})"
+        )  # fmt: skip
+    return EventLine(
+        path, record_id, raw, provider, event_id, timestamp, _build, None,
+        (raw, record_id, path, provider, event_id, timestamp, caches),
+    )  # fmt: skip
+
+
+def _build(
+    raw: str, line: int, path: str, provider: str | None, event_id: int | None,
+    timestamp: datetime | None, caches: event_xml._Caches,
+) -> EventRecord:  # fmt: skip
+    """The validated model of an event :func:`_record` left light (raw holds no C0)."""
+    event = json.loads(raw)[_EVENT]
+    sys_attrs, sys_text, data, data_kind = _collect(event, raw, None)
+    hyperv = provider is not None and caches.is_hyperv(provider)
+    return event_xml._event_record(
+        path, line, raw, event_xml._KEYS, sys_attrs, sys_text, data, data_kind, {}, None,
+        sys_attrs.get("Provider", {}), provider, event_id, timestamp, hyperv, caches,
+    )  # fmt: skip
+
+
+def _collect(
+    event: dict[str, Any], raw: str, diagnostics: FileDiagnostics | None
+) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str], event_xml._DataKind]:
+    """System attributes and texts, data and data kind, as event_xml's handlers collect
+    them from the XML rendering of the same event."""
     section = event.get("EventData") or event.get("UserData")
     if isinstance(section, dict):
         # JSON objects keep the last of repeated names (two <Data Name='LogonGuid'>): when
         # the text holds more keys than were kept, read it again keeping them all
         at = raw.find('"EventData":' if "EventData" in event else '"UserData":')
         if raw.count('":', at) - 1 > _keys(section):
-            event = json.loads(raw, object_pairs_hook=_all_pairs).get(_EVENT)
+            event = json.loads(raw, object_pairs_hook=_all_pairs)[_EVENT]
     system = event.get("System")
     sys_attrs: dict[str, dict[str, str]] = {}
     sys_text: dict[str, str] = {}
@@ -329,7 +408,7 @@ def _record(
                                 _put(data, name, _value(one))
                         else:
                             _put(data, name, _value(value))
-    if "\\u00" in raw and any(event_xml._C0.search(v) for v in data.values()):
+    if diagnostics is not None and any(event_xml._C0.search(v) for v in data.values()):
         # as the XML path reads them (a raw C0 character is not XML 1.0): U+FFFD
         first = next(v for v in data.values() if event_xml._C0.search(v))
         code = ord(event_xml._C0.search(first).group())  # type: ignore[union-attr]
@@ -339,14 +418,7 @@ def _record(
             f"control character U+{code:04X} in a Data value replaced by U+FFFD (as an XML "
             f"export of it reads); record {sys_text.get('EventRecordID')}",
         )  # fmt: skip
-    record_id = event_xml._int(sys_text.get("EventRecordID"))
-    if record_id is None or record_id < 1:
-        header_id = item.get("event_record_id")
-        record_id = header_id if isinstance(header_id, int) and header_id >= 1 else ordinal
-    done: event_xml._Done = (
-        0, record_id, 0, record_id, _EVENT, sys_attrs, sys_text, data, data_kind, {}, None
-    )
-    return event_xml._record(done, raw, path, diagnostics, caches)
+    return sys_attrs, sys_text, data, data_kind
 
 
 def _value(value: Any) -> str:
