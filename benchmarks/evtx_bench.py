@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="avlogparse-evtx-bench-") as folder:
         xmls = []
         for path in binaries:
-            records = [(r["event_record_id"], r["data"]) for r in evtx.PyEvtxParser(str(path)).records()]
+            rendered = evtx.PyEvtxParser(str(path)).records()
+            records = [(r["event_record_id"], r["data"]) for r in rendered]
             target = Path(folder) / f"{path.stem}.xml"
             target.write_bytes(shapes(records)["events-root"])
             xmls.append(target)

@@ -50,12 +50,13 @@ from avlogparse.models.records import EventLine, EventRecord, Unparsed
 from avlogparse.parsers import event_xml
 from avlogparse.sniff import EVTX_MAGIC
 
-CHUNK_MAGIC = b"ElfChnk\x00"
 HEADER_BYTES = 4096
 CHUNK_BYTES = 65536
 SPOOL_IN_MEMORY = 8 << 20
 INSTALL_HINT = "pip install 'avlogparse[evtx]'"
 RAW_CAP = 4096
+MAX_REPEATED_ERRORS = 1000
+"""The same error this many times in a row ends the file (a library that does not advance)."""
 
 _ZERO_MAGIC = bytes(8)
 _RECORD_RANGE = re.compile(r"record IDs (\d+)\.\.(\d+)")
@@ -126,7 +127,8 @@ def _parse(
                 return
             caches = event_xml._Caches()
             iterator = cast(Iterator[dict[str, Any]], iter(parser.records_json()))
-            ordinal = 0
+            ordinal = repeats = 0
+            last_error = ""
             while True:
                 try:
                     item = next(iterator)
@@ -136,6 +138,14 @@ def _parse(
                     ordinal += 1
                     unparsed += 1
                     message = str(error)
+                    repeats = repeats + 1 if message == last_error else 1
+                    last_error = message
+                    if repeats >= MAX_REPEATED_ERRORS:  # the library is not moving on
+                        _error(stats, path, "evtx-corrupt", f"reading stopped: {message[:300]}")
+                        yield Unparsed(
+                            kind="evtx", path=path, line=ordinal, raw="", reason=message[:RAW_CAP]
+                        )
+                        break
                     line = _error_line(message, ordinal)
                     if "chunk" in message:
                         stats.complete = False  # an unknown number of records is missing

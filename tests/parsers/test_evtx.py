@@ -354,3 +354,44 @@ def test_larger_than_max_member_bytes_is_cut_with_a_diagnostic() -> None:
     records = list(parse_evtx(NoSeek(sample()), "x.evtx", stats, limits))
     assert 0 < len(records) < 1881 and not stats.complete
     assert "limit-exceeded" in codes(stats)
+
+
+class _StuckLibrary:
+    """An ``evtx`` module whose iterator raises the same error forever, then one whose
+    records are not JSON: the parser must end and count, not spin or raise."""
+
+    class PyEvtxParser:
+        def __init__(self, stream: Any) -> None:
+            self.stream = stream
+
+        def records_json(self) -> Any:
+            return self
+
+        def __iter__(self) -> Any:
+            return self
+
+        def __next__(self) -> dict[str, Any]:
+            raise RuntimeError("Failed to parse record number 5: stuck")
+
+
+class _OddLibrary(_StuckLibrary):
+    class PyEvtxParser(_StuckLibrary.PyEvtxParser):
+        def __next__(self) -> dict[str, Any]:
+            if getattr(self, "done", False):
+                raise StopIteration
+            self.done = True
+            return {"event_record_id": 1, "data": "not json"}
+
+
+def test_a_library_stuck_on_one_error_ends_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "evtx", _StuckLibrary)
+    records, stats = check_hostile(sample())
+    assert len(records) == 1000 and stats.unparsed_events == 1000 and not stats.complete
+    assert any(d.message.startswith("reading stopped") for d in stats.diagnostics)
+
+
+def test_a_record_that_is_not_an_event_is_unparsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "evtx", _OddLibrary)
+    [record], stats = check_hostile(sample())
+    assert isinstance(record, Unparsed) and record.raw == "not json" and record.line == 1
+    assert stats.unparsed_events == 1
