@@ -1,7 +1,8 @@
 """Tell which kind of log a file is from its first bytes, not its name.
 
 Bundles rename files (``avhypervvss_20190415.log``, rotated ``*.log.1``, any ``*.xml``), so
-the content decides; the name is only a tie-breaker for files too short to tell.
+the content decides; the name is only a tie-breaker for files too short to tell. A binary
+``.evtx`` is told by its ``ElfFile`` signature, before anything else is looked at.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ EVTX_MAGIC = b"ElfFile\x00"
 
 
 class Kind(str, Enum):
-    """The input kinds avlogparse can parse (values match the record ``source``)."""
+    """The input kinds avlogparse can parse (values match the record ``source``, except
+    ``evtx``: binary event logs give the same ``event-xml`` records as an XML export)."""
 
     AVHYPERVVSS = "avhypervvss"
     WINCLUSTERSVC = "winclustersvc"

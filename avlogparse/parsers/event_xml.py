@@ -16,6 +16,11 @@ so byte offsets and line numbers stay those of the file: ``EventRecord.line`` is
 ``<Event``, and ``raw`` is the event's text sliced from the buffer. Elements are selected by
 local name, so events in any namespace, or none, are read.
 
+Raw C0 control characters (not XML 1.0; pyevtx-rs writes them unescaped in Data values) are
+read as U+FFFD with a ``control-char-replaced`` diagnostic, so their events parse. An
+``<Event>`` inside an open event starts a new one only when its first child is ``<System>``;
+otherwise it is payload (a UserData wrapper named ``Event``).
+
 One broken event costs one event: on a syntax error the events completed before it are kept,
 the broken one becomes :class:`Unparsed` (line of its start, its text capped at 4 KiB, the
 expat message), and a fresh parser resumes at the next ``<Event``. End of input inside an
