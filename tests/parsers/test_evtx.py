@@ -216,9 +216,53 @@ def test_bundle_member_is_streamed_through_a_spool(tmp_path: Path) -> None:
 # ---- analyze: the same findings, exit codes ------------------------------------------------
 
 
+def _neutral(finding: Any) -> dict[str, Any]:
+    """A finding less what names the file form: its id (a hash of its evidence locations)
+    and each evidence's path, line and raw text."""
+    dumped: dict[str, Any] = finding.model_dump(exclude={"id"})
+    for evidence in dumped["evidence"]:
+        for key in ("path", "line", "text"):
+            evidence.pop(key)
+    return dumped
+
+
+def test_kb_case_with_its_vmms_events_as_evtx_gives_the_same_findings(tmp_path: Path) -> None:
+    """The KB case's VMMS export written as a binary .evtx (tests/parsers/evtx_writer.py: no Python
+    package writes .evtx), beside the plug-in logs: the findings of the XML bundle, with
+    the events located by EventRecordID; the same again from a zip."""
+    import zipfile
+
+    from evtx_writer import events_of, write_evtx
+
+    vmms = "Microsoft-Windows-Hyper-V-VMMS-Admin"
+    shutil.copytree(KB, tmp_path / "xml")
+    (tmp_path / "evtx").mkdir()
+    for name in ("avhypervvss.log", "winclustersvc.log"):
+        shutil.copy(KB / name, tmp_path / "evtx" / name)
+    binary = write_evtx(events_of((KB / f"{vmms}.xml").read_bytes()))
+    (tmp_path / "evtx" / f"{vmms}.evtx").write_bytes(binary)
+    for form in ("xml", "evtx"):  # each zipped too, as bundle.zip (paths: bundle.zip!…)
+        (tmp_path / f"{form}-zip").mkdir()
+        zipped = tmp_path / f"{form}-zip" / "bundle.zip"
+        with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted((tmp_path / form).iterdir()):
+                archive.write(path, path.name)
+    for suffix in ("", "-zip"):
+        from_xml = avlogparse.analyze(tmp_path / f"xml{suffix}")
+        from_evtx = avlogparse.analyze(tmp_path / f"evtx{suffix}")
+        [row] = [i for i in from_evtx.inputs if i.kind == "evtx"]
+        assert row.events == 23 and row.unparsed == 0 and row.complete and from_evtx.complete
+        assert len(from_xml.findings) == len(from_evtx.findings) >= 10
+        assert [_neutral(f) for f in from_evtx.findings] == [_neutral(f) for f in from_xml.findings]
+        events = [e for f in from_evtx.findings for e in f.evidence if e.path.endswith(".evtx")]
+        assert events and all(4100 <= e.line <= 4122 for e in events)  # EventRecordIDs
+        merge = next(f for f in from_evtx.findings if f.rule_id == "checkpoint-merge-failed")
+        assert [e.line for e in merge.evidence if e.path.endswith(".evtx")][:1] == [4110]
+
+
 def test_analyze_reads_evtx_beside_the_kb_case(tmp_path: Path) -> None:
-    """No .evtx writer exists for Python (so the KB's VMMS events cannot be made binary); a
-    real .evtx beside the KB case is read, counted, and changes no finding."""
+    """A real .evtx (a System log) beside the KB case is read, counted, and changes no
+    finding."""
     shutil.copytree(KB, tmp_path / "kb")
     before = avlogparse.analyze(tmp_path / "kb")
     shutil.copy(DATA / "system.evtx", tmp_path / "kb" / "System.evtx")
