@@ -1,7 +1,8 @@
-"""Fuzz the three parsers and the bundle reader for a chosen time.
+"""Fuzz the parsers (binary .evtx included) and the bundle reader for a chosen time.
 
     python fuzz/fuzz_parsers.py --minutes 5                    # Hypothesis, 5 minutes
     python fuzz/fuzz_parsers.py --seconds 20 --target bundle   # only mutated archives
+    python fuzz/fuzz_parsers.py --seconds 20 --target evtx     # only mutated .evtx files
     python fuzz/fuzz_parsers.py --engine atheris --minutes 5   # coverage-guided, if installed
 
 Inputs are the data files of ``samples/`` and ``tests/data/`` (and zip, tar, tar.gz and gzip
@@ -13,7 +14,9 @@ years, archive magic). On every input:
   must never fire);
 * the counts balance: :meth:`ParseStats.balanced`, one record per counted line or event,
   :meth:`BundleStats.balanced`, and the report's totals and unparsed shapes add up;
-* every record's ``raw`` is a piece of the input (for the parsers, which see the bytes).
+* every record's ``raw`` is a piece of the input (for the text parsers, which see the bytes;
+  C0 control characters read as U+FFFD); for ``.evtx`` (mutated real samples of
+  ``tests/data/evtx``, headers and chunks hit hardest), the raw JSON of every event parses.
 
 Atheris drives the same Hypothesis test through ``fuzz_one_input``, so both engines check
 exactly the same properties. A failure prints the input and exits with status 1.
@@ -25,6 +28,7 @@ import argparse
 import codecs
 import gzip
 import io
+import json
 import sys
 import tarfile
 import tempfile
@@ -40,12 +44,16 @@ import avlogparse
 from avlogparse.bundle import open_bundle
 from avlogparse.limits import Limits
 from avlogparse.models.diagnostics import Diagnostic
+from avlogparse.models.records import Unparsed
 from avlogparse.sources import SOURCES, Record, parse_stream
+from avlogparse.sources.event_xml import _C0_TO_FFFD
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FOLDERS = (ROOT / "samples", ROOT / "tests" / "data")
+EVTX_SEED_NAMES = ("new-user-security.evtx", "issue_201.evtx")  # one chunk each: cheap to mutate
 BATCH = 50  # examples per Hypothesis run; runs repeat until the time is up
-PARSED_KINDS = tuple(source.kind for source in SOURCES)
+PARSED_KINDS = tuple(source.kind for source in SOURCES if source.kind != "evtx")
+"""The text kinds (mutated .evtx files have their own target)."""
 SMALL_LIMITS = Limits(
     max_line_bytes=256,
     max_record_lines=3,
@@ -105,10 +113,12 @@ def _archives(files: dict[str, bytes]) -> list[bytes]:
 
 
 SEEDS = _seed_files()
-TEXT_SEEDS = list(SEEDS.values())
+TEXT_SEEDS = [data for name, data in SEEDS.items() if not name.endswith(".evtx")]
+EVTX_SEEDS = [SEEDS[f"tests/data/evtx/{name}"] for name in EVTX_SEED_NAMES]
 ARCHIVE_SEEDS = [
     *_archives({name: data for name, data in SEEDS.items() if name.startswith("samples/kb")}),
     *_archives({name: data for name, data in SEEDS.items() if "/event_xml/" in name}),
+    *_archives({f"logs/{name}": SEEDS[f"tests/data/evtx/{name}"] for name in EVTX_SEED_NAMES}),
 ]
 
 
@@ -154,7 +164,8 @@ def _decodings(data: bytes, encoding: str | None) -> list[str]:
             data = data[len(bom) :]
             break
     codecs_tried = {encoding or "utf-8", "utf-8", "cp1252"}
-    return [data.decode(name, "replace") for name in codecs_tried]
+    texts = [data.decode(name, "replace") for name in codecs_tried]
+    return [*texts, *(text.translate(_C0_TO_FFFD) for text in texts)]
 
 
 def check_parser(kind: str, data: bytes, limits: Limits) -> None:
@@ -190,7 +201,41 @@ def check_bundle(data: bytes, limits: Limits) -> None:
         assert totals.unparsed == sum(shape.count for shape in report.unparsed_shapes)
 
 
-TARGETS = ("parsers", "bundle")
+@st.composite
+def mutated_evtx(draw: st.DrawFn) -> bytes:
+    """A real .evtx with its file header, chunk headers or records damaged."""
+    data = bytearray(draw(st.sampled_from(EVTX_SEEDS)))
+    for _ in range(draw(st.integers(1, 6))):
+        region = draw(st.sampled_from([(0, 128), (4096, 4096 + 512), (4096 + 512, len(data))]))
+        at = draw(st.integers(region[0], max(region[0], min(region[1], len(data)) - 1)))
+        edit = draw(st.sampled_from(["overwrite", "word", "zero", "cut", "duplicate"]))
+        if edit == "overwrite":
+            data[at : at + 8] = draw(st.binary(min_size=1, max_size=8))
+        elif edit == "word":  # a size, offset or count field set to an extreme
+            value = draw(st.sampled_from([0, 1, 0x7FFF, 0xFFFF, 0xFFFFFFFF, 2**63]))
+            data[at : at + 8] = value.to_bytes(8, "little")
+        elif edit == "zero":
+            data[at : at + draw(st.integers(1, 4096))] = bytes(draw(st.integers(1, 4096)))
+        elif edit == "cut":
+            del data[at:]
+        else:
+            data[at:at] = data[at : at + draw(st.integers(1, 4096))]
+    return bytes(data)
+
+
+def check_evtx(data: bytes, limits: Limits) -> None:
+    parsed = parse_stream(io.BytesIO(data), "fuzz.evtx", "evtx", limits)
+    records: list[Record] = list(parsed)
+    stats = parsed.stats
+    _no_internal_error(stats.diagnostics)
+    assert stats.balanced(), stats
+    assert stats.records + stats.unparsed == len(records), stats
+    for record in records:
+        if not isinstance(record, Unparsed):
+            json.loads(record.raw)
+
+
+TARGETS = ("parsers", "bundle", "evtx")
 
 
 def make_test(targets: tuple[str, ...]) -> Callable[..., None]:
@@ -201,6 +246,8 @@ def make_test(targets: tuple[str, ...]) -> Callable[..., None]:
         if target == "parsers":
             kind = data.draw(st.sampled_from(PARSED_KINDS))
             check_parser(kind, data.draw(mutated(TEXT_SEEDS, 8)), limits)
+        elif target == "evtx":
+            check_evtx(data.draw(mutated_evtx()), limits)
         else:  # few edits: most damage to a compressed stream already ends it
             check_bundle(data.draw(mutated(ARCHIVE_SEEDS, 3)), limits)
 

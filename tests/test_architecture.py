@@ -158,6 +158,7 @@ SAMPLES: dict[str, Path] = {
     "avhypervvss": ROOT / "samples" / "kb-orphaned-checkpoint" / "avhypervvss.log",
     "winclustersvc": ROOT / "samples" / "kb-orphaned-checkpoint" / "winclustersvc.log",
     "event-xml": ROOT / "samples" / "kb-orphaned-checkpoint" / "Microsoft-Windows-Hyper-V-VMMS-Admin.xml",
+    "evtx": ROOT / "tests" / "data" / "evtx" / "system.evtx",
 }  # fmt: skip
 """A real file of each kind: a new source adds its own (the test below asks for one)."""
 

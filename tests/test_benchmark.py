@@ -147,3 +147,16 @@ def test_runner_reports_every_target(run_report: dict[str, Any]) -> None:
     for row in summary["targets"]:
         assert row["value"] >= 0 and isinstance(row["pass"], bool)
     assert "T4" in " ".join(row["target"] for row in run_report["encodings"]["utf-16"]["targets"])
+
+
+def test_evtx_benchmark_runs_and_counts_agree(tmp_path: Path) -> None:
+    pytest.importorskip("evtx")
+    out = tmp_path / "evtx.json"
+    subprocess.run(
+        [sys.executable, str(BENCHMARKS / "evtx_bench.py"), "--repeat", "1", "--json", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["events"] == 8971  # every event of tests/data/evtx, read both ways
+    assert set(result["events_per_second"]) == {"evtx", "xml"} and result["target"] == 3.0

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
 from avlogparse.models.records import Unparsed
-from avlogparse.sources import avhypervvss, event_xml, winclustersvc
+from avlogparse.sources import avhypervvss, event_xml, evtx, winclustersvc
 from avlogparse.sources.avamar_log import LogLine
 from avlogparse.sources.avhypervvss import PluginLogRecord
 from avlogparse.sources.base import LogSource
@@ -26,6 +26,7 @@ from avlogparse.sources.winclustersvc import ClusterLogRecord
 from avlogparse.textio import detect_encoding
 
 SOURCES: tuple[LogSource, ...] = (
+    evtx.SOURCE,
     event_xml.SOURCE,
     avhypervvss.SOURCE,
     winclustersvc.SOURCE,
@@ -58,7 +59,7 @@ def sniff_kind(head: bytes, name: str | None = None) -> str:
     text = text.lstrip("\ufeff")
     best, best_score = None, 0
     for source in SOURCES:
-        score = source.sniff(text)
+        score = source.sniff(text, head)
         if score > best_score:
             best, best_score = source, score
     if best is not None:

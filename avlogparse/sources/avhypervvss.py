@@ -154,7 +154,7 @@ class AvhypervvssSource(LogSource):
     docs_page = "formats/avhypervvss.md"
     name_prefixes = ("avhypervvss",)
 
-    def sniff(self, text: str) -> int:
+    def sniff(self, text: str, head: bytes) -> int:
         components = sniff_components(text)
         if not components or components["winclustersvc"] * 2 > components.total():
             return 0

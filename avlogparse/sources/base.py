@@ -41,8 +41,9 @@ class LogSource:
     """Lower-case file name starts and ends that suggest this kind, used only when the content
     cannot tell (an empty file)."""
 
-    def sniff(self, text: str) -> int:
-        """Confidence that ``text`` (the decoded start of a file) is this kind; 0 is no."""
+    def sniff(self, text: str, head: bytes) -> int:
+        """Confidence that a file is this kind (0 is no), from its first bytes ``head`` and
+        their decoded ``text``."""
         raise NotImplementedError
 
     def parse(

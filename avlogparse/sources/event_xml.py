@@ -16,6 +16,11 @@ so byte offsets and line numbers stay those of the file: ``EventRecord.line`` is
 ``<Event``, and ``raw`` is the event's text sliced from the buffer. Elements are selected by
 local name, so events in any namespace, or none, are read.
 
+Raw C0 control characters (not XML 1.0; pyevtx-rs writes them unescaped in Data values) are
+read as U+FFFD with a ``control-char-replaced`` diagnostic, so their events parse. An
+``<Event>`` inside an open event starts a new one only when its first child is ``<System>``;
+otherwise it is payload (a UserData wrapper named ``Event``).
+
 One broken event costs one event: on a syntax error the events completed before it are kept,
 the broken one becomes :class:`Unparsed` (line of its start, its text capped at 4 KiB, the
 expat message), and a fresh parser resumes at the next ``<Event``. End of input inside an
@@ -261,6 +266,9 @@ _EVENT_START_AT_EOF = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?Event(?:[\s/>]|\
 _EVENT_TAG = re.compile(
     rb"<(?:(/)(?:[A-Za-z_][\w.-]{0,40}:)?Event\s*>|(?:[A-Za-z_][\w.-]{0,40}:)?Event[\s/>])"
 )
+_SYSTEM_NEXT = re.compile(rb"\s*<(?:[A-Za-z_][\w.-]{0,40}:)?System[\s/>]")
+_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_C0_TO_FFFD = dict.fromkeys((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)), "\ufffd")
 _DTD_MARKUP = (b"<!DOCTYPE", b"<!ENTITY", b"<!ELEMENT", b"<!ATTLIST", b"<!NOTATION")
 _DECL_TAIL = frozenset(b" \t\r\n?")
 _DECLARED_ENCODING = re.compile(
@@ -344,6 +352,8 @@ def _parse(
     replaced = "\ufffd" in text
     if replaced:
         diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
+    if (control := _C0.search(text)) is not None:
+        text = _replace_controls(text, control.start(), 1, diagnose)
     buf = text.encode("utf-8", "replace")
     bs = 0  # global position of buf[0]
     be = len(buf)  # global position of the end of buf
@@ -400,6 +410,20 @@ def _parse(
         stop = (kind, parser.CurrentByteIndex + base, parser.CurrentLineNumber + line_base, "")
         raise _Stop
 
+    def starts_event() -> bool:
+        """Whether the ``<Event`` just opened inside an event begins a new event (its first
+        child is ``System``: the open one was never closed) rather than being payload (a
+        UserData element named Event). Undecidable from the buffer: a new event."""
+        at = parser.CurrentByteIndex + base - bs
+        close = buf.find(b">", at, at + max_event)
+        if close < 0:
+            return True
+        if buf[close - 1] == 47:  # "/>": an empty element, never an event
+            return False
+        if _SYSTEM_NEXT.match(buf, close + 1) is not None:
+            return True
+        return not buf[close + 1 :].strip() and not eof  # the rest not read yet
+
     def start_out(name: str, attrs: _Attrs) -> None:
         """Outside events: wait for an ``Event`` element in any namespace."""
         nonlocal depth, ev_name, ev_start, ev_line, data_kind, culture, positional
@@ -425,7 +449,7 @@ def _parse(
         nonlocal depth, sec_depth, data_kind, culture
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         sec_depth = depth
         local = names.get(name) or learn(name)
@@ -474,7 +498,7 @@ def _parse(
         texts.clear()
         if attrs:
             sys_attrs[name] = attrs
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth > max_depth:
             halt("depth")
@@ -493,7 +517,7 @@ def _parse(
         nonlocal depth, data_key, positional
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth == sec_depth + 1:
             key = attrs.get("Name") if attrs else None
@@ -532,7 +556,7 @@ def _parse(
         nonlocal depth, data_key
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth == sec_depth + 2:  # a child of the wrapper (VmlEventLog …)
             key = names.get(name) or learn(name)
@@ -546,7 +570,7 @@ def _parse(
         nonlocal depth
         depth += 1
         texts.clear()
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth > max_depth:
             halt("depth")
@@ -564,7 +588,7 @@ def _parse(
     def start_other(name: str, attrs: _Attrs) -> None:
         nonlocal depth
         depth += 1
-        if name == ev_name:
+        if name == ev_name and starts_event():
             halt("nested")
         if depth > max_depth:
             halt("depth")
@@ -614,6 +638,9 @@ def _parse(
         if not replaced and "\ufffd" in decoded:
             replaced = True
             diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
+        if (control := _C0.search(decoded)) is not None:
+            line = acct_line + _line_breaks(buf[acct - bs :])
+            decoded = _replace_controls(decoded, control.start(), line, diagnose)
         keep = acct - bs
         buf = (buf[keep:] if keep else buf) + decoded.encode("utf-8", "replace")
         bs = acct
@@ -918,6 +945,22 @@ def _choose_encoding(head: bytes) -> tuple[str, int]:
         except UnicodeDecodeError:
             pass
     return name, 0
+
+
+def _replace_controls(
+    text: str, first: int, line: int, diagnose: Callable[[str, int | None, str], None]
+) -> str:
+    """``text`` with its C0 control characters (not XML 1.0, written raw by some converters
+    in Data values) as U+FFFD, so their events parse; ``first`` is the first one's index
+    and ``line`` the line ``text`` starts on."""
+    before = text[:first]
+    at = line + before.count("\n") + before.count("\r") - before.count("\r\n")
+    diagnose(
+        "control-char-replaced", at,
+        f"control character U+{ord(text[first]):04X} (not allowed in XML 1.0) replaced by "
+        "U+FFFD; the event is read",
+    )  # fmt: skip
+    return text.translate(_C0_TO_FFFD)
 
 
 def _line_breaks(text: bytes) -> int:
@@ -1313,7 +1356,11 @@ def compact(event: EventRecord | EventLine) -> MergeProgress:
     )
 
 
-_XML_START = re.compile(r"^\s*(?:Record \d+\s*)?<(?:\?xml|Events\b|Event\b)", re.ASCII)
+_XML_START = re.compile(
+    r"^\s*(?:Record \d+\s*)?(?:(?:<!--(?:[^-]|-(?!-))*-->|<\?(?!xml[\s?])[^>]*\?>)\s*)*"
+    r"<(?:\?xml|Events\b|Event\b)",
+    re.ASCII,
+)  # an optional ``Record N`` line, comments and processing instructions, then the XML
 _EVENT_NS = "schemas.microsoft.com/win/2004/08/events"
 
 
@@ -1324,7 +1371,7 @@ class EventXmlSource(LogSource):
     docs_page = "formats/event-xml.md"
     name_suffixes = (".xml",)
 
-    def sniff(self, text: str) -> int:
+    def sniff(self, text: str, head: bytes) -> int:
         if _XML_START.match(text) and ("<Event" in text or _EVENT_NS in text):
             return 2  # sure: before any line-log guess
         return 0

@@ -203,7 +203,7 @@ class WinclustersvcSource(LogSource):
     docs_page = "formats/winclustersvc.md"
     name_prefixes = ("winclustersvc",)
 
-    def sniff(self, text: str) -> int:
+    def sniff(self, text: str, head: bytes) -> int:
         components = sniff_components(text)
         return 1 if components["winclustersvc"] * 2 > components.total() else 0
 

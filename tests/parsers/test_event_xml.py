@@ -490,10 +490,49 @@ def test_raw_of_a_broken_event_is_capped() -> None:
     assert isinstance(broken, Unparsed) and len(broken.raw) == event_xml.RAW_CAP
 
 
-def test_characters_xml_forbids_break_one_event() -> None:
-    control = with_event(**{"SQL-PROD01</VmName>": "SQL\x03PROD01</VmName>"})
-    records, _ = parse("\n".join([VMMS_19100, control, VMMS_19100]))
-    assert [type(r).__name__ for r in records] == ["EventRecord", "Unparsed", "EventRecord"]
+def test_c0_characters_are_replaced_and_the_event_is_read() -> None:
+    # pyevtx-rs writes C0 control characters of Data values unescaped (not XML 1.0):
+    # the event is read with U+FFFD in their place, and a diagnostic says so
+    control = with_event(**{"SQL-PROD01</VmName>": "SQL\x03PR\x01OD01\x0f</VmName>"})
+    records, stats = parse("\n".join([VMMS_19100, control, VMMS_19100]))
+    assert [type(r).__name__ for r in records] == ["EventRecord"] * 3
+    recovered = cast(EventRecord, records[1])
+    assert recovered.vm_name == "SQL\ufffdPR\ufffdOD01\ufffd" and recovered.event_id == 19100
+    assert stats.unparsed_events == 0 and stats.event_records == 3
+    [note] = [d for d in stats.diagnostics if d.code == "control-char-replaced"]
+    assert note.line == 2 and "U+0003" in note.message
+
+
+def test_c0_characters_in_a_later_read_are_replaced_on_their_line() -> None:
+    filler = "\n".join([VMMS_19100] * 200)  # more than one READ_BYTES
+    control = with_event(**{"SQL-PROD01</VmName>": "SQL\x02PROD01</VmName>"})
+    records, stats = parse(filler + "\n" + control + "\n")
+    assert len(records) == 201 and stats.unparsed_events == 0
+    assert cast(EventRecord, records[-1]).vm_name == "SQL\ufffdPROD01"
+    [note] = [d for d in stats.diagnostics if d.code == "control-char-replaced"]
+    assert note.line == 201
+
+
+def test_payload_element_named_event_is_payload() -> None:
+    # Microsoft-Windows-LanguagePackSetup/Operational: a UserData element named Event, in the
+    # events namespace; neither the outer event is lost nor an empty record made
+    payload = VMMS_19100.replace(
+        "<VmName>", f"<Event xmlns='{NS}'><Inner>1</Inner></Event><VmName>", 1
+    )
+    assert payload != VMMS_19100
+    wrapper = VMMS_19100.replace("<UserData>", f"<UserData><Event xmlns='{NS}'/>", 1)
+    records, stats = parse("\n".join([VMMS_19100, payload, wrapper, VMMS_19100]))
+    assert [type(r).__name__ for r in records] == ["EventRecord"] * 4
+    assert stats.events_seen == 4 and stats.unparsed_events == 0
+    kept = cast(EventRecord, records[1])
+    assert kept.vm_name == "SQL-PROD01" and "Event" in kept.data
+
+
+def test_unclosed_event_before_a_new_one_is_still_one_unparsed() -> None:
+    cut = VMMS_19100[: VMMS_19100.index("<VmName>")]  # never closed; the next event begins
+    records, stats = parse("\n".join([cut, VMMS_19100]))
+    assert [type(r).__name__ for r in records] == ["Unparsed", "EventRecord"]
+    assert stats.events_seen == 2
 
 
 # ---- hostile input -----------------------------------------------------------------------
@@ -767,9 +806,10 @@ def test_mutated_exports_never_raise(data: st.DataObject) -> None:
         else:
             text = text[:at]
     records, _ = parse(text.encode("utf-8"))
+    read = text.translate(event_xml._C0_TO_FFFD)  # C0 characters are read as U+FFFD
     for record in records:
         if isinstance(record, EventRecord):
-            assert record.raw in text  # a record's raw is always a piece of the file
+            assert record.raw in read  # a record's raw is always a piece of the file
 
 
 @settings(max_examples=100, deadline=None)
