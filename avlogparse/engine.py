@@ -22,7 +22,7 @@ from typing import BinaryIO, cast
 
 from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.correlation.clock import HostClock, given_clock
-from avlogparse.correlation.collector import Collector
+from avlogparse.correlation.collector import MAX_REPEATS, Collector
 from avlogparse.correlation.facts import Facts, build_facts
 from avlogparse.correlation.timeline import build_timeline
 from avlogparse.correlation.windows import CorrelationWindows
@@ -174,6 +174,16 @@ def _analyze(
                 )
             )
     diagnostics[:0] = bundle.diagnostics
+    if collector.omitted:
+        diagnostics.append(
+            Diagnostic(
+                severity=DiagnosticSeverity.INFO,
+                code="repeats-counted",
+                message=f"{sum(collector.omitted.values())} lines or events repeating a fact "
+                f"already seen {MAX_REPEATS} times were counted, not kept",
+                limit="MAX_REPEATS",
+            )
+        )
     if not read_paths:
         raise NotABundleError(_nothing_analysable(str(bundle.root), inputs, diagnostics))
 

@@ -7,7 +7,8 @@ here (backup runs, cleanups, catalogued Hyper-V events) and says which facts it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING
 
 from avlogparse.correlation.coverage import Coverage
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from avlogparse.sources.event_xml import EventRecord, MergeProgress
     from avlogparse.sources.winclustersvc import Cleanup, ClusterLogRecord
 
+MAX_REPEATS = 200
+"""Records of one fact kept whole (the same 43426 of a VM in one run, the same event of a VM
+within an hour); later repeats are counted in :attr:`Collector.omitted`, not kept. A year of
+nightly failures keeps every night, a log repeating one line 100,000 times keeps 200
+(``docs/security.md``: memory grows with what is kept, not with the input)."""
 MAX_UNPARSED_SHAPES = 100
 OTHER_SHAPES = "<other shapes>"
 """The template that counts, per kind, the unparsed lines of shapes past the cap, so the
@@ -41,6 +47,9 @@ class Collector:
         self.events: list[EventRecord] = []
         self.merge_progress: list[MergeProgress] = []
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
+        self._repeats: dict[Hashable, tuple[object, int]] = {}
+        self.omitted: Counter[int] = Counter()
+        """Per kept record (by ``id``: the first of its fact), the repeats counted, not kept."""
         self.path = ""
         """The file being collected (what :meth:`saw` attributes facts to)."""
 
@@ -57,6 +66,18 @@ class Collector:
         for record in records:
             if isinstance(record, Unparsed):
                 self.note_unparsed(record)
+
+    def keep(self, key: Hashable, record: object) -> bool:
+        """Whether ``record``, of the fact ``key`` (a source's notion of "the same"), is kept:
+        the first :data:`MAX_REPEATS` are; later ones are counted against the first
+        (:attr:`omitted`), which rules read as ``Facts.repeats_omitted(first)``."""
+        first, count = self._repeats.get(key, (record, 0))
+        count += 1
+        self._repeats[key] = (first, count)
+        if count <= MAX_REPEATS:
+            return True
+        self.omitted[id(first)] += 1
+        return False
 
     def saw(self, fact: str, count: int = 1) -> None:
         """The current file showed ``count`` lines or events of ``fact``."""

@@ -58,6 +58,8 @@ class Facts:
     merge_progress: list[MergeProgress]
     registry: VmRegistry
     failures_by_run: dict[int, list[CheckpointFailure]]
+    omitted: dict[int, int] = field(default_factory=dict)
+    """Repeats counted but not kept, by ``id`` of the first kept record of their fact."""
     _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -75,6 +77,11 @@ class Facts:
             text=record.raw,
             role=role,
         )
+
+    def repeats_omitted(self, record: object) -> int:
+        """How many more records repeated this one's fact than were kept (the collector keeps
+        the first ``MAX_REPEATS`` of a fact; see :mod:`~.collector`)."""
+        return self.omitted.get(id(record), 0)
 
     def chain_for(self, failure: CheckpointFailure) -> OrphanChain | None:
         """The orphaned-checkpoint chain that explains a 43426, if any."""
@@ -135,4 +142,5 @@ def build_facts(
         merge_progress=collector.merge_progress,
         registry=registry,
         failures_by_run=failures_by_run,
+        omitted=dict(collector.omitted),
     )

@@ -54,19 +54,31 @@ class Rule:
         explained_by: Iterable[str] = (),
         missing_link_ids: Iterable[str] = (),
         data: dict[str, Any] | None = None,
+        omitted: int = 0,
     ) -> Finding:
         """A finding with this rule's metadata; first/last seen from the evidence.
 
         It holds message ids and ``message_args`` (JSON values only, times via
         :func:`host_time_arg`); its texts are empty until rendered at the edge
-        (:func:`avlogparse.i18n.localize_finding`).
+        (:func:`avlogparse.i18n.localize_finding`). ``omitted`` counts evidence records the
+        collector did not keep (repeats of a kept one): they count in ``evidence_total``.
         """
-        items = list(evidence)
-        times = [facts.clock.host_time(e.timestamp) for e in items]
+        items: list[Evidence] = []
+        total = 0
+        first: datetime | None = None
+        last: datetime | None = None
+        for item in evidence:  # streamed: only the sample is kept, the times span all
+            total += 1
+            if total <= MAX_EVIDENCE:
+                items.append(item)
+            moment = facts.clock.host_time(item.timestamp)
+            if moment is not None:
+                first = moment if first is None or moment < first else first
+                last = moment if last is None or moment > last else last
         data = dict(data or {})
-        if len(items) > MAX_EVIDENCE:  # times above still span all of it
-            data["evidence_total"] = len(items)
-            items = items[:MAX_EVIDENCE]
+        total += omitted
+        if total > len(items):
+            data["evidence_total"] = total
         steps = list(self.remediation_ids if remediation_ids is None else remediation_ids)
         links = list(missing_link_ids)
         return Finding(
@@ -78,8 +90,8 @@ class Rule:
             message_args=message_args,
             vm=vm,
             host=host,
-            first_seen=min((t for t in times if t is not None), default=None),
-            last_seen=max((t for t in times if t is not None), default=None),
+            first_seen=first,
+            last_seen=last,
             evidence=items,
             remediation_ids=steps,
             references=list(self.references),

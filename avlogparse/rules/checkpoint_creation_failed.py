@@ -13,10 +13,13 @@ winclustersvc.log"; the cause is usually in the Hyper-V event log.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain as concat
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
+from avlogparse.correlation.chains import CheckpointFailure
 from avlogparse.correlation.coverage import PLUGIN_LOG
 from avlogparse.correlation.facts import Facts
+from avlogparse.correlation.identity import vm_key
 from avlogparse.models.findings import Finding, finding_id
 from avlogparse.models.severity import Severity
 from avlogparse.rules.base import Rule, host_time_arg
@@ -33,9 +36,18 @@ class CheckpointCreationFailed(Rule):
     requires = frozenset({PLUGIN_LOG})
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
+        # one finding per VM and run: a log repeating a VM's 43426 in one run is one failure
+        per_run: dict[tuple[int, str], list[CheckpointFailure]] = {}
         for failure in facts.checkpoint_failures:
-            evidence = [facts.evidence(failure.record, "checkpoint-failed")]
-            evidence += [facts.evidence(e, "vmms-checkpoint-failed") for e in failure.vmms_events]
+            per_run.setdefault((failure.run.index, vm_key(failure.vm)), []).append(failure)
+        for repeats in per_run.values():
+            failure = repeats[0]
+            omitted = facts.repeats_omitted(failure.record)
+            total = len(repeats) + omitted
+            evidence = concat(
+                (facts.evidence(f.record, "checkpoint-failed") for f in repeats),
+                (facts.evidence(e, "vmms-checkpoint-failed") for e in failure.vmms_events),
+            )
             args = {
                 "vm": failure.vm.label(),
                 "started": host_time_arg(facts, failure.run.started),
@@ -57,5 +69,8 @@ class CheckpointCreationFailed(Rule):
                 evidence=evidence,
                 vm=failure.vm,
                 explained_by=explained_by,
-                data={"run_index": failure.run.index},
+                data={"run_index": failure.run.index}
+                if total == 1
+                else {"run_index": failure.run.index, "repeats": total},
+                omitted=omitted,
             )

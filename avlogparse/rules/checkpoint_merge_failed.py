@@ -35,21 +35,24 @@ class CheckpointMergeFailed(Rule):
         for burst in _bursts(facts):
             first = burst[0].event
             hresult = first.hresult
+            omitted = sum(facts.repeats_omitted(m.event) for m in burst)
+            attempts = len(burst) + omitted
             yield self.finding(
                 facts,
                 message_id="msg.checkpoint-merge-failed",
                 message_args={
                     "vm": burst[0].vm.label(),
-                    "attempts": len(burst),
+                    "attempts": attempts,
                     "first": host_time_arg(facts, burst[0].utc),
                     "last": host_time_arg(facts, burst[-1].utc),
                     "hresult": remediation.hresult_arg(hresult),
                 },
-                evidence=[facts.evidence(m.event, "merge-failed") for m in burst],
+                evidence=(facts.evidence(m.event, "merge-failed") for m in burst),
                 vm=burst[0].vm,
                 host=burst[0].host,
                 remediation_ids=[*remediation.for_hresult(hresult), remediation.FIND_ORPHANS],
-                data={"hresult": first.hresult_hex, "attempts": len(burst)},
+                data={"hresult": first.hresult_hex, "attempts": attempts},
+                omitted=omitted,
             )
 
 

@@ -37,12 +37,13 @@ class MissingEvidence(Rule):
         failures = facts.checkpoint_failures
         if not failures:
             return
+        omitted = sum(facts.repeats_omitted(f.record) for f in failures)
         channels = facts.coverage.channels()
         for fact, name in EXPLAINING_FACTS.items():
             if facts.coverage.has(fact):
                 continue
             message_id = f"msg.missing-evidence.{name}"
-            args: dict[str, object] = {"failures": len(failures)}
+            args: dict[str, object] = {"failures": len(failures) + omitted}
             if fact.startswith("channel:") and channels:
                 message_id += ".other-channels"
                 args["channels"] = channels
@@ -50,7 +51,8 @@ class MissingEvidence(Rule):
                 facts,
                 message_id=message_id,
                 message_args=args,
-                evidence=[facts.evidence(f.record, "unexplained") for f in failures],
+                evidence=(facts.evidence(f.record, "unexplained") for f in failures),
                 remediation_ids=[f"fix.collect-{name}"],
                 data={"missing": fact},
+                omitted=omitted,
             )

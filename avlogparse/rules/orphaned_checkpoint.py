@@ -41,6 +41,7 @@ class OrphanedCheckpoint(Rule):
         cleanup = chain.cleanup
         hresults = [m.event.hresult for m in chain.merge_failures if m.event.hresult is not None]
         hresult = hresults[0] if hresults else None
+        omitted = sum(facts.repeats_omitted(m.event) for m in chain.merge_failures)
         evidence = [facts.evidence(cleanup.cleanup, "cleanup")]
         if cleanup.destroy is not None:
             evidence.append(facts.evidence(cleanup.destroy, "cleanup-success"))
@@ -55,7 +56,7 @@ class OrphanedCheckpoint(Rule):
             "group": cleanup.cleanup.group,
             "cleanup_time": host_time_arg(facts, cleanup.local_time),
             "vm": chain.vm.label(),
-            "attempts": len(chain.merge_failures),
+            "attempts": len(chain.merge_failures) + omitted,
             "hresult": remediation.hresult_arg(hresult),
             "consequence": None,
         }
@@ -76,6 +77,7 @@ class OrphanedCheckpoint(Rule):
             host=cleanup.host,
             remediation_ids=steps,
             missing_link_ids=chain.missing_links,
+            omitted=omitted,
             data={
                 "group": cleanup.cleanup.group,
                 "job": cleanup.cleanup.group_job,

@@ -147,6 +147,11 @@ def parse_avhypervvss(
     return parse_avamar_log(stream, path, stats, PLUGIN_DETAIL, limits)
 
 
+def repeat_key(run: int, record: PluginLogRecord) -> tuple[object, ...]:
+    """What makes two plug-in records one repeated fact: same run, code, VM and text."""
+    return (KIND, run, record.code, record.vm_name, record.vm_id, record.message)
+
+
 class AvhypervvssSource(LogSource):
     """``avhypervvss.log``: what the plug-in did, split into backup runs."""
 
@@ -200,6 +205,8 @@ class AvhypervvssSource(LogSource):
             run = runs.next(run, last, record, new_job)
             ended = run.ended
             last = record
+            if not collector.keep(repeat_key(run.index, record), record):
+                continue
             run.records.append(record)
             if record.vm_name is not None or record.vm_id is not None:
                 run.mentioned_vms[plugin_vm(record)] = None

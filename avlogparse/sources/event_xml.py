@@ -1356,6 +1356,15 @@ def compact(event: EventRecord | EventLine) -> MergeProgress:
     )
 
 
+def repeat_key(event: EventRecord | MergeProgress) -> tuple[object, ...]:
+    """What makes two kept events one repeated fact: same event id, host, VM and HRESULT
+    within the same UTC hour (VMMS retries a failed merge every few minutes, nightly)."""
+    moment = event.timestamp
+    hour = moment.replace(minute=0, second=0, microsecond=0) if moment else None
+    vm = event.vm_id or event.vm_name
+    return (KIND, event.event_id, event.computer, vm, event.hresult_hex, hour)
+
+
 _XML_START = re.compile(
     r"^\s*(?:Record \d+\s*)?(?:(?:<!--(?:[^-]|-(?!-))*-->|<\?(?!xml[\s?])[^>]*\?>)\s*)*"
     r"<(?:\?xml|Events\b|Event\b)",
@@ -1397,9 +1406,13 @@ class EventXmlSource(LogSource):
                     and "hyper-v" in provider.lower()
                 ):
                     if record.event_id in MERGE_PROGRESS_EVENTS:
-                        progress.append(compact(record))
+                        kept = compact(record)
+                        if collector.keep(repeat_key(kept), kept):
+                            progress.append(kept)
                     else:
-                        events.append(record if isinstance(record, EventRecord) else record.to_model())
+                        model = record if isinstance(record, EventRecord) else record.to_model()
+                        if collector.keep(repeat_key(model), model):
+                            events.append(model)
             elif isinstance(record, Unparsed):
                 collector.note_unparsed(record)
         for (channel, provider), count in channels.items():
