@@ -37,9 +37,10 @@ class CheckpointCreationFailed(Rule):
 
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         # one finding per VM and run: a log repeating a VM's 43426 in one run is one failure
-        per_run: dict[tuple[int, str], list[CheckpointFailure]] = {}
+        per_run: dict[tuple[int, str, str | None], list[CheckpointFailure]] = {}
         for failure in facts.checkpoint_failures:
-            per_run.setdefault((failure.run.index, vm_key(failure.vm)), []).append(failure)
+            key = (failure.run.index, vm_key(failure.vm), failure.record.vm_name)
+            per_run.setdefault(key, []).append(failure)
         for repeats in per_run.values():
             failure = repeats[0]
             omitted = facts.repeats_omitted(failure.record)
