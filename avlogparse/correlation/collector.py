@@ -17,6 +17,7 @@ from avlogparse.models.report import UnparsedShape
 from avlogparse.templates import line_template
 
 if TYPE_CHECKING:
+    from avlogparse.correlation.clock import ZoneHint
     from avlogparse.correlation.runs import BackupRun
     from avlogparse.sources import Record
     from avlogparse.sources.base import LogSource
@@ -41,6 +42,8 @@ class Collector:
         self.events: list[EventRecord] = []
         self.merge_progress: list[MergeProgress] = []
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
+        self.zone_hints: list[ZoneHint] = []
+        """Zone abbreviations the logs print for a host-local time (avtar ``<7883>``)."""
         self.path = ""
         """The file being collected (what :meth:`saw` attributes facts to)."""
 
