@@ -242,6 +242,7 @@ RULE_FAMILIES: dict[str, str] = {
     "Europe/Berlin": "EU",
     "Europe/Helsinki": "EU",
     "Australia/Sydney": "AU",
+    "Australia/Melbourne": "AU",
     "Australia/Adelaide": "AU",
     "Australia/Hobart": "AU",
     "Australia/Lord_Howe": "AU",
@@ -610,9 +611,10 @@ def _switch(zone: ZoneInfo, at: datetime, before: int, after: int) -> ClockSwitc
 
 def _representative(zones: list[ZoneInfo]) -> ZoneInfo:
     """The zone shown for a family: a well-known one when it holds one."""
-    for zone in zones:
-        if zone.key in RULE_FAMILIES:
-            return zone
+    by_key = {zone.key: zone for zone in zones}
+    for key in RULE_FAMILIES:
+        if key in by_key:
+            return by_key[key]
     return min(zones, key=lambda zone: (zone.key.count("/"), len(zone.key), zone.key))
 
 

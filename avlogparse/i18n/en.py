@@ -343,7 +343,7 @@ HOST_CLOCK = {
     ),
     "clock.inferred": (
         "inferred {offset}: it places the VMMS events right after {explained} of {anchors} "
-        "host-local anchor records (cleanups, checkpoint failures){rivals:msg}"
+        "host-local anchor records (cleanups, checkpoint failures){rivals:msg}{hints:msg}"
     ),
     "clock.inferred.rivals": (
         "; {rival_count} other offsets fit as many anchors (least lag chosen)"
