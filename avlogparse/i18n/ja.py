@@ -361,7 +361,8 @@ HOST_CLOCK = {
     ),
     "clock.inferred": (
         "{offset} と推定: このオフセットでは、基準とした記録 (クリーンアップ、チェックポイントの"
-        "失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが位置します{rivals:msg}{hints:msg}"
+        "失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが位置します"
+        "{rivals:msg}{hints:msg}"
     ),
     "clock.inferred.rivals": (
         "。ほかに {rival_count} 個のオフセットが同数の記録に当てはまります (遅延が最小のものを選択)"
