@@ -5,10 +5,12 @@ and daylight-saving zones across a spring-forward, a fall-back and a southern-he
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from avlogparse import analyze
 from avlogparse.correlation import clock as clock_module
 from avlogparse.correlation.clock import (
     ClockAnchor,
@@ -205,3 +207,30 @@ def test_given_zone_still_overrides() -> None:
         "clock.given-dst",
         "America/New_York",
     )
+
+
+def test_avtar_finished_line_prints_the_zone(tmp_path: Path) -> None:
+    """``<7883> Finished at … KST`` in the plug-in log is kept as evidence (path and line)
+    and, with no anchor to compare, gives the clock."""
+    (tmp_path / "avhypervvss.log").write_text(
+        "2021-06-29 14:54:00 avhypervvss Info <43419>: Creating backup CheckPoint with 'Copy'"
+        " guest backup type\n"
+        "2021-06-29 15:06:17 avtar Info <7883>: Finished at 2021-06-29 15:06:17 KST, Elapsed"
+        " time: 0000h:12m:20s\n",
+        encoding="utf-8",
+    )
+    alignment = analyze(tmp_path).time_alignment
+    assert (alignment.source, alignment.reason_id, alignment.offset_minutes) == (
+        "inferred",
+        "clock.from-abbreviation",
+        540,
+    )
+    [evidence] = alignment.evidence
+    assert (evidence.kind, evidence.name, evidence.line, evidence.verdict) == (
+        "abbreviation",
+        "KST",
+        2,
+        "used",
+    )
+    assert evidence.local == datetime(2021, 6, 29, 15, 6, 17)
+    assert "KST" in alignment.reason
