@@ -344,17 +344,20 @@ def offset_text(minutes: int) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+_GRID_SHIFTS = tuple((minutes, timedelta(minutes=minutes)) for minutes in GRID)
+_REACH = (timedelta(minutes=GRID.stop), timedelta(minutes=-GRID.start + 1))
+
+
 def _anchor_fits(anchor: ClockAnchor) -> dict[int, float]:
     """The grid offsets that explain one anchor, each with its lag (seconds)."""
     local, utc_times, start, end = anchor
     fits: dict[int, float] = {}
-    # only the UTC times that some offset can reach are looked at
-    low = bisect_left(utc_times, start - timedelta(minutes=GRID.stop))
-    high = bisect_left(utc_times, end - timedelta(minutes=GRID.start - 1))
+    # only the UTC times some offset can reach are bisected
+    low = bisect_left(utc_times, start - _REACH[0])
+    high = bisect_left(utc_times, end + _REACH[1])
     if low >= high:
         return fits
-    for minutes in GRID:
-        offset = timedelta(minutes=minutes)
+    for minutes, offset in _GRID_SHIFTS:
         at = bisect_left(utc_times, start - offset, low, high)
         if at < high and utc_times[at] <= end - offset:
             fits[minutes] = abs((utc_times[at] + offset - local).total_seconds())
