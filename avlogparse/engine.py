@@ -27,7 +27,7 @@ from avlogparse.correlation.facts import Facts, build_facts
 from avlogparse.correlation.timeline import build_timeline
 from avlogparse.correlation.windows import CorrelationWindows
 from avlogparse.errors import NotABundleError
-from avlogparse.i18n import check_language
+from avlogparse.i18n import check_language, text
 from avlogparse.i18n.localize import localize_report
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseStats
@@ -188,6 +188,7 @@ def _analyze(
         raise NotABundleError(_nothing_analysable(str(bundle.root), inputs, diagnostics))
 
     facts = build_facts(collector, clock, windows)
+    diagnostics.extend(_clock_diagnostics(facts.clock))
     findings, rule_runs = _run_rules(facts, ALL_RULES if rules is None else rules, diagnostics)
     report = Report(
         tool=ToolInfo(version=tool_version()),
@@ -278,7 +279,53 @@ def _alignment(clock: HostClock) -> TimeAlignment:
         reason_id=clock.reason_id,
         reason_args=clock.reason_args,
         anchors=clock.anchors,
+        zone_name=clock.zone_name,
+        rule_family=clock.rule_family,
+        offsets_minutes=list(clock.offsets),
+        switches=list(clock.switches),
+        evidence=list(clock.evidence),
+        rivals=list(clock.rivals),
     )
+
+
+def _clock_diagnostics(clock: HostClock) -> list[Diagnostic]:
+    """Host-local times in a skipped or repeated hour, and printed zone names that
+    contradict the clock used: flagged, so no hour shifts in silence."""
+    found = []
+    for switch in clock.switches:
+        if switch.records_in_window:
+            found.append(
+                Diagnostic(
+                    severity=DiagnosticSeverity.WARNING,
+                    code="clock-switch-hour",
+                    message=text(
+                        "clock.switch-hour",
+                        "en",
+                        count=switch.records_in_window,
+                        kind=f"clock.switch-hour.{switch.kind}",
+                        switch=f"{switch.local:%Y-%m-%d %H:%M}",
+                        resolved=switch.resolved_by_anchor,
+                    ),
+                )
+            )
+    for evidence in clock.evidence:
+        if evidence.verdict == "contradicts":
+            found.append(
+                Diagnostic(
+                    severity=DiagnosticSeverity.WARNING,
+                    code="clock-abbreviation-contradicts",
+                    message=text(
+                        "clock.abbreviation-contradicts",
+                        "en",
+                        name=evidence.name,
+                        local=f"{evidence.local:%Y-%m-%d %H:%M:%S}",
+                        zone=str(clock.zone),
+                    ),
+                    path=evidence.path,
+                    line=evidence.line,
+                )
+            )
+    return found
 
 
 def _run_summaries(facts: Facts) -> list[BackupRunSummary]:

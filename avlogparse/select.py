@@ -9,7 +9,7 @@ case-insensitive, or by GUID with or without braces).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from dateutil import parser as date_parser
 
@@ -36,9 +36,8 @@ def parse_moment(text: str, report: Report) -> datetime:
         except (ValueError, OverflowError) as error:
             message = f"not a time: {text!r} (use ISO 8601, e.g. 2024-03-11T00:30)"
             raise ConfigError(message) from error
-    if moment.tzinfo is None:
-        minutes = report.time_alignment.offset_minutes or 0
-        moment = moment.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+    if moment.tzinfo is None:  # a daylight-saving zone (offset_minutes None) keeps its rules
+        moment = moment.replace(tzinfo=report.time_alignment.host_zone() or timezone.utc)
     return moment
 
 

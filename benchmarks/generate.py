@@ -3,6 +3,7 @@
 
     python benchmarks/generate.py OUT_DIR --lines 1000000 --events 200000 --seed 1
         [--encoding utf-8|utf-16] [--lying-declaration]
+        [--tz America/New_York] [--start 2024-02-25] [--incidents 10]
 
 Writes into OUT_DIR:
 
@@ -34,7 +35,14 @@ an orphaned-checkpoint finding: 19100 hours away from any cleanup, 19100 right a
 cleanup followed by a 19080 for the same VM, and 19100 right after a cleanup for a VM with
 the same name but another GUID on another host (``HV-SPARE…``, which has no backup job).
 
-Host-local time (plug-in logs, group stamps) = UTC + a fixed offset chosen by the seed.
+Host-local time (plug-in logs, group stamps) = UTC + a fixed offset chosen by the seed, or,
+with ``--tz`` (an IANA zone), the zone's wall-clock time with its real daylight-saving rules:
+the jobs keep their wall-clock schedule and the VMMS event times (UTC) follow the zone, so a
+bundle that spans a change (``--start`` a few nights before it) shifts by the change on one
+side. A wall-clock time in the hour a spring-forward skips or a fall-back repeats is placed
+with the offset before the change (Python's ``fold=0``); the incidents are then planted on
+the nights next to the change first, and every job ends with avtar's ``<7883> Finished at …
+EST`` line (the zone's abbreviation). ``--incidents`` sets how many incidents are planted.
 Output is streamed one local day at a time, so memory does not grow with the size.
 """
 
@@ -48,10 +56,11 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal, TextIO
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 LINES_PER_JOB = 700  # plug-in log lines per job at the target size (sets the number of nights)
 MIN_NIGHTS = 5
@@ -153,6 +162,37 @@ class Plan:
     spare: Host  # in the cluster, no backup job: the same-name decoys live here
     incidents: dict[tuple[int, int], Incident] = field(default_factory=dict)
     decoys: list[Decoy] = field(default_factory=list)
+    tz: ZoneInfo | None = None  # host-local time follows this zone's rules (else offset)
+    incident_count: int | None = None  # how many incidents to plant (else INCIDENT_RATE)
+
+    def switch_nights(self) -> list[int]:
+        """Nights whose early hours (the jobs) come after a change of the zone's offset."""
+        if self.tz is None:
+            return []
+        nights = []
+        for night in range(1, self.nights):
+            before = self.utc_offset(night - 1, 12 * 3600)
+            if before != self.utc_offset(night, 12 * 3600):
+                nights.append(night)
+        return nights
+
+    def utc_offset(self, night: int, at: float) -> int:
+        """Minutes east of UTC at local seconds ``at`` of night ``night`` (fold 0)."""
+        if self.tz is None:
+            return self.offset
+        day = self.start + timedelta(days=night)
+        local = datetime(day.year, day.month, day.day) + timedelta(seconds=at)
+        offset = local.replace(tzinfo=self.tz).utcoffset()
+        return int(offset.total_seconds() // 60) if offset is not None else 0
+
+    def zone_name(self, night: int, at: float) -> str:
+        """The abbreviation the host prints at that local time (``EST``, ``CEST``)."""
+        if self.tz is None:
+            sign = "+" if self.offset >= 0 else "-"
+            return f"UTC{sign}{abs(self.offset) // 60:02d}{abs(self.offset) % 60:02d}"
+        day = self.start + timedelta(days=night)
+        local = datetime(day.year, day.month, day.day) + timedelta(seconds=at)
+        return local.replace(tzinfo=self.tz).tzname() or "UTC"
 
     def failing(self, host: int, night: int) -> tuple[int, ...]:
         """VMs of a job that fail checkpoint creation (the night after an incident)."""
@@ -164,7 +204,14 @@ def new_guid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
 
 
-def make_plan(lines: int, events: int, seed: int) -> Plan:
+def make_plan(
+    lines: int,
+    events: int,
+    seed: int,
+    tz: str | None = None,
+    first_night: date | None = None,
+    incidents: int | None = None,
+) -> Plan:
     rng = random.Random(f"avlogparse-bench/{seed}")
     n_hosts = rng.randint(3, 5)
     nights = max(MIN_NIGHTS, round(lines / (n_hosts * LINES_PER_JOB)))
@@ -191,7 +238,13 @@ def make_plan(lines: int, events: int, seed: int) -> Plan:
         nights=nights,
         hosts=hosts,
         spare=spare,
+        incident_count=incidents,
     )
+    if first_night is not None:
+        plan.start = first_night
+    if tz is not None:
+        plan.tz = ZoneInfo(tz)
+        plan.offset = plan.utc_offset(0, 0)
     _plant(plan, rng)
     return plan
 
@@ -200,8 +253,13 @@ def _plant(plan: Plan, rng: random.Random) -> None:
     """Choose the incident and decoy (host, night) pairs; they never share a job."""
     slots = [(h, n) for h in range(len(plan.hosts)) for n in range(1, plan.nights - 1)]
     rng.shuffle(slots)
+    switches = plan.switch_nights()
+    if switches:  # the nights next to a change first (the hard ones), in shuffled order
+        slots.sort(key=lambda slot: min(abs(slot[1] - n) for n in switches) > 1)
     busy: set[tuple[int, int]] = set()
     target = max(2, round(INCIDENT_RATE * len(plan.hosts) * plan.nights))
+    if plan.incident_count is not None:
+        target = plan.incident_count
     for host, night in slots:
         if len(plan.incidents) >= target:
             break
@@ -435,6 +493,15 @@ def build_job(plan: Plan, host_index: int, night: int) -> Job:
             f"{len(ok)} of {len(vms)} virtual machines backed up."
         )
     )
+    if plan.tz is not None:
+        elapsed = end - host.start
+        tail.append(
+            rec(
+                f"{ts(end)}avtar Info <7883>: Finished at {prefix}{hms(end)} "
+                f"{plan.zone_name(night, end)}, Elapsed time: {elapsed // 3600:04d}h:"
+                f"{elapsed // 60 % 60:02d}m:{elapsed % 60:02d}s"
+            )
+        )
 
     cleanup = end + rng.randint(3, 8)
     destroy = cleanup + rng.randint(1, 4)
@@ -670,6 +737,7 @@ class EventWriter:
     def __init__(self, out: TextIO, plan: Plan, rng: random.Random) -> None:
         self.out = out
         self.offset = plan.offset * 60
+        self.tz = plan.tz
         self.rng = rng
         self.record_id = rng.randint(10_000, 90_000)
         self.pids = {h.name: h.pid for h in [*plan.hosts, plan.spare]}
@@ -679,9 +747,15 @@ class EventWriter:
     def write(self, day: date, events: Iterable[Event]) -> None:
         rng = self.rng
         base = (datetime(day.year, day.month, day.day) - self.epoch).total_seconds() - self.offset
+        midnight = datetime(day.year, day.month, day.day)
+        epoch = self.epoch.replace(tzinfo=timezone.utc)
         parts = []
         for event in sorted(events, key=lambda e: e.at):
-            utc = base + event.at
+            if self.tz is None:
+                utc = base + event.at
+            else:  # the zone's offset at that wall-clock time (fold 0 in a switch hour)
+                local = midnight + timedelta(seconds=event.at)
+                utc = (local.replace(tzinfo=self.tz) - epoch).total_seconds()
             whole = int(utc)
             stamp = (self.epoch + timedelta(seconds=whole)).isoformat()
             frac = int((utc - whole) * 10_000_000)
@@ -770,10 +844,13 @@ def generate(
     seed: int,
     encoding: str = "utf-8",
     lying_declaration: bool = False,
+    tz: str | None = None,
+    start: date | None = None,
+    incidents: int | None = None,
 ) -> dict[str, Any]:
     """Write the bundle and ``ground_truth.json``; return the ground truth."""
     started = time.perf_counter()
-    plan = make_plan(lines, events, seed)
+    plan = make_plan(lines, events, seed, tz, start, incidents)
     out_dir.mkdir(parents=True, exist_ok=True)
     hosts = plan.hosts
 
@@ -878,10 +955,20 @@ def generate(
             "events": events,
             "encoding": encoding,
             "xml_declared_encoding": declared,
+            "tz": tz,
+            "start": f"{plan.start:%Y-%m-%d}",
+            "incidents": incidents,
             "seconds": round(time.perf_counter() - started, 3),
         },
         "host_utc_offset": f"{sign}{abs(plan.offset) // 60:02d}:{abs(plan.offset) % 60:02d}",
         "host_utc_offset_minutes": plan.offset,
+        "host_tz": plan.tz.key if plan.tz is not None else None,
+        "host_utc_offsets_minutes": sorted(
+            {plan.utc_offset(night, 12 * 3600) for night in range(plan.nights)}
+        ),
+        "switch_nights": [
+            f"{plan.start + timedelta(days=night):%Y-%m-%d}" for night in plan.switch_nights()
+        ],
         "first_night": f"{plan.start:%Y-%m-%d}",
         "nights": plan.nights,
         "hosts": [
@@ -933,9 +1020,26 @@ def main(argv: list[str] | None = None) -> int:
         help='UTF-16 only: keep the XML declaration at encoding="utf-8" (as a PowerShell 5.1 '
         "re-save does); default is a declaration that matches the bytes",
     )
+    parser.add_argument(
+        "--tz",
+        help="host-local time follows this IANA zone's daylight-saving rules (America/New_York)"
+        "; default: a fixed offset chosen by the seed",
+    )
+    parser.add_argument(
+        "--start", type=date.fromisoformat, help="first night (YYYY-MM-DD); default from the seed"
+    )
+    parser.add_argument("--incidents", type=int, help="orphaned-checkpoint incidents to plant")
     args = parser.parse_args(argv)
     truth = generate(
-        args.out_dir, args.lines, args.events, args.seed, args.encoding, args.lying_declaration
+        args.out_dir,
+        args.lines,
+        args.events,
+        args.seed,
+        args.encoding,
+        args.lying_declaration,
+        args.tz,
+        args.start,
+        args.incidents,
     )
     files = truth["files"]
     print(

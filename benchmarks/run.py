@@ -3,6 +3,7 @@
 
     python benchmarks/run.py [--lines N] [--events N] [--seed 1] [--repeat 5]
         [--encoding utf-8|utf-16|both] [--data DIR] [--keep] [--json FILE] [--profile]
+        [--tz America/New_York --start 2024-02-25 --incidents 10]
 
 Generates the bundle with ``benchmarks/generate.py`` (or reuses one under ``--data`` with
 the same size, seed and encoding), then measures on the same files, each measurement in a
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +220,8 @@ def phase_analyze(path: Path) -> dict[str, Any]:
         "orphaned_checkpoint": orphans,
         "no_backup_targets": no_targets,
         "offset_minutes": alignment.offset_minutes if alignment else None,
+        "zone_name": alignment.zone_name if alignment else None,
+        "offsets_minutes": alignment.offsets_minutes if alignment else None,
         "clock_source": alignment.source if alignment else None,
         "lines": report.stats.lines if report.stats else None,
         "events": report.stats.events if report.stats else None,
@@ -299,31 +303,45 @@ def run_phase(phase: str, path: Path, profile: bool = False) -> dict[str, Any]:
     return result
 
 
-def bundle_dir(data: Path, lines: int, events: int, seed: int, encoding: str) -> Path:
-    return data / f"{lines}L-{events}E-seed{seed}-{encoding}"
+def bundle_dir(
+    data: Path, lines: int, events: int, seed: int, encoding: str, tz: str | None = None
+) -> Path:
+    zone = f"-{tz.replace('/', '_')}" if tz else ""
+    return data / f"{lines}L-{events}E-seed{seed}-{encoding}{zone}"
 
 
 def ensure_bundle(
-    directory: Path, lines: int, events: int, seed: int, encoding: str
+    directory: Path,
+    lines: int,
+    events: int,
+    seed: int,
+    encoding: str,
+    tz: str | None = None,
+    start: str | None = None,
+    incidents: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """The ground truth of the bundle, generating it unless an identical one is there."""
     truth_path = directory / "ground_truth.json"
     if truth_path.exists() and all((directory / name).exists() for name in FILES):
         truth: dict[str, Any] = json.loads(truth_path.read_text(encoding="utf-8"))
         made = truth.get("generator", {})
-        if (made.get("lines"), made.get("events"), made.get("seed"), made.get("encoding")) == (
-            lines,
-            events,
-            seed,
-            encoding,
-        ):
+        wanted = (lines, events, seed, encoding, tz, incidents)
+        if (
+            made.get("lines"),
+            made.get("events"),
+            made.get("seed"),
+            made.get("encoding"),
+            made.get("tz"),
+            made.get("incidents"),
+        ) == wanted and (start is None or made.get("start") == start):
             print(f"reusing {directory}", file=sys.stderr)
             return truth, False
     sys.path.insert(0, str(HERE))
     from generate import generate
 
     print(f"generating {directory} ...", file=sys.stderr)
-    truth = generate(directory, lines, events, seed, encoding)
+    first = date.fromisoformat(start) if start else None
+    truth = generate(directory, lines, events, seed, encoding, False, tz, first, incidents)
     print(f"  done in {truth['generator']['seconds']:.1f} s", file=sys.stderr)
     return truth, True
 
@@ -565,6 +583,10 @@ def evaluate(summary: dict[str, Any], truth: dict[str, Any], encoding: str) -> N
     summary["clock"] = {
         "expected_offset_minutes": truth["host_utc_offset_minutes"],
         "inferred_offset_minutes": found["offset_minutes"],
+        "expected_tz": truth.get("host_tz"),
+        "expected_offsets_minutes": truth.get("host_utc_offsets_minutes"),
+        "inferred_zone": found.get("zone_name"),
+        "inferred_offsets_minutes": found.get("offsets_minutes"),
         "source": found["clock_source"],
     }
 
@@ -653,6 +675,11 @@ def render(summary: dict[str, Any], truth: dict[str, Any], encoding: str) -> str
         f"  host clock: generated UTC{truth['host_utc_offset']} ({clock['expected_offset_minutes']}"
         f" min), analyze {clock['source']} {clock['inferred_offset_minutes']} min"
     )
+    if clock.get("expected_tz"):
+        out.append(
+            f"  host zone: generated {clock['expected_tz']} {clock['expected_offsets_minutes']}"
+            f", analyze {clock['inferred_zone']} {clock['inferred_offsets_minutes']}"
+        )
     out.append(f"  findings by rule: {summary['analyze']['findings_by_rule']}")
     for name, text in summary.get("profiles", {}).items():
         out.append(f"\ncProfile of {name}, by tottime:\n{text}")
@@ -724,6 +751,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="write all numbers to this file")
     parser.add_argument(
+        "--tz", help="generate with host-local time following this IANA zone (generate.py --tz)"
+    )
+    parser.add_argument("--start", help="first night, YYYY-MM-DD (generate.py --start)")
+    parser.add_argument("--incidents", type=int, help="incidents to plant (generate.py)")
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="also print a cProfile of each parse (one extra run each)",
@@ -756,8 +788,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['machine'].get('pydantic', '?')}; avlogparse {report['machine']['library']}",
     )
     for encoding in encodings:
-        directory = bundle_dir(args.data, args.lines, args.events, args.seed, encoding)
-        truth, generated = ensure_bundle(directory, args.lines, args.events, args.seed, encoding)
+        directory = bundle_dir(args.data, args.lines, args.events, args.seed, encoding, args.tz)
+        truth, generated = ensure_bundle(
+            directory,
+            args.lines,
+            args.events,
+            args.seed,
+            encoding,
+            args.tz,
+            args.start,
+            args.incidents,
+        )
         try:
             summary = measure(directory, truth, args.repeat, args.profile)
         finally:

@@ -18,6 +18,7 @@ from avlogparse.models.report import UnparsedShape
 from avlogparse.templates import line_template
 
 if TYPE_CHECKING:
+    from avlogparse.correlation.clock import ZoneHint
     from avlogparse.correlation.runs import BackupRun
     from avlogparse.sources import Record
     from avlogparse.sources.base import LogSource
@@ -50,6 +51,8 @@ class Collector:
         self._repeats: dict[Hashable, tuple[object, int]] = {}
         self.omitted: Counter[int] = Counter()
         """Per kept record (by ``id``: the first of its fact), the repeats counted, not kept."""
+        self.zone_hints: list[ZoneHint] = []
+        """Zone abbreviations the logs print for a host-local time (avtar ``<7883>``)."""
         self.path = ""
         """The file being collected (what :meth:`saw` attributes facts to)."""
 

@@ -9,6 +9,7 @@ files or formats; ``coverage`` says which facts the bundle holds and from where.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from avlogparse.correlation.chains import (
     TimeIndex,
     link_orphan_chains,
 )
-from avlogparse.correlation.clock import HostClock, infer_clock
+from avlogparse.correlation.clock import HostClock, count_switch_hours, infer_clock
 from avlogparse.correlation.collector import Collector
 from avlogparse.correlation.coverage import Coverage
 from avlogparse.correlation.hosts import short_host
@@ -102,6 +103,7 @@ def build_facts(
         registry.learn(*event_vm(event))
     if clock is None:
         clock = infer_clock(collector, windows)
+    clock = count_switch_hours(clock, _host_local_times(collector))
 
     failures: list[CheckpointFailure] = []
     checkpoint_events: dict[str, TimeIndex[EventRecord]] = {}
@@ -144,3 +146,14 @@ def build_facts(
         failures_by_run=failures_by_run,
         omitted=dict(collector.omitted),
     )
+
+
+def _host_local_times(collector: Collector) -> Iterable[datetime | None]:
+    """The host-local times the rules place in UTC: cleanups, run bounds, plug-in records."""
+    for cleanup in collector.cleanups:
+        yield cleanup.local_time
+    for run in collector.runs:
+        yield run.started
+        yield run.ended
+        for record in run.records:
+            yield record.timestamp

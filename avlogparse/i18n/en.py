@@ -343,10 +343,40 @@ HOST_CLOCK = {
     ),
     "clock.inferred": (
         "inferred {offset}: it places the VMMS events right after {explained} of {anchors} "
-        "host-local anchor records (cleanups, checkpoint failures){rivals:msg}"
+        "host-local anchor records (cleanups, checkpoint failures){rivals:msg}{hints:msg}"
     ),
     "clock.inferred.rivals": (
         "; {rival_count} other offsets fit as many anchors (least lag chosen)"
+    ),
+    "clock.inferred-zone": (
+        "inferred {offsets}{family:msg} (as {zone}, one of {zones} IANA zones with the same "
+        "changes), switch {switch} host-local: it places the VMMS events right after "
+        "{explained} of {anchors} host-local anchor records (cleanups, checkpoint failures), "
+        "more than any fixed offset{rivals:msg}{hints:msg}"
+    ),
+    "clock.inferred-zone.family": " with {rules} rules",
+    "clock.inferred-zone.rivals": (
+        "; {rival_count} other rule families fit as many anchors (best agreement with the "
+        "zone names in the logs, then least lag chosen)"
+    ),
+    "clock.from-abbreviation": (
+        "inferred {offset} from the zone name {name} the logs print; no pair of host-local "
+        "and UTC records to compare"
+    ),
+    "clock.hints.agree": "; the zone names the logs print ({hint_names:list}) agree",
+    "clock.hints.contradict": (
+        "; the zone names {contradicting:list} printed in the logs contradict it (see "
+        "time_alignment.evidence)"
+    ),
+    "clock.switch-hour": (
+        "{count} host-local records fall in the hour the host clock {kind:msg} at {switch}; "
+        "they are placed with the offset before the change ({resolved} placed by their UTC "
+        "counterpart)"
+    ),
+    "clock.switch-hour.forward": "skipped",
+    "clock.switch-hour.back": "repeated",
+    "clock.abbreviation-contradicts": (
+        "the zone name {name} printed at {local} contradicts the host clock used ({zone})"
     ),
 }
 

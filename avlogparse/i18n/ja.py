@@ -361,10 +361,42 @@ HOST_CLOCK = {
     ),
     "clock.inferred": (
         "{offset} と推定: このオフセットでは、基準とした記録 (クリーンアップ、チェックポイントの"
-        "失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが位置します{rivals:msg}"
+        "失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが位置します"
+        "{rivals:msg}{hints:msg}"
     ),
     "clock.inferred.rivals": (
         "。ほかに {rival_count} 個のオフセットが同数の記録に当てはまります (遅延が最小のものを選択)"
+    ),
+    "clock.inferred-zone": (
+        "{offsets}{family:msg} と推定 ({zone} として。切り替えが同じ IANA タイム ゾーン {zones} "
+        "個の一つ)。切り替えはホストのローカル時刻 {switch}: 基準とした記録 (クリーンアップ、"
+        "チェックポイントの失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが"
+        "位置し、どの固定オフセットより多く当てはまります{rivals:msg}{hints:msg}"
+    ),
+    "clock.inferred-zone.family": " ({rules} の夏時間規則)",
+    "clock.inferred-zone.rivals": (
+        "。ほかに {rival_count} 個の規則が同数の記録に当てはまります (ログに出力されたタイム "
+        "ゾーン名との一致、次に遅延の最小で選択)"
+    ),
+    "clock.from-abbreviation": (
+        "ログに出力されたタイム ゾーン名 {name} から {offset} と推定 (ホストのローカル時刻と "
+        "UTC を比較できる記録の組はありません)"
+    ),
+    "clock.hints.agree": "。ログに出力されたタイム ゾーン名 ({hint_names:list}) と一致します",
+    "clock.hints.contradict": (
+        "。ログに出力されたタイム ゾーン名 {contradicting:list} はこれと矛盾します "
+        "(time_alignment.evidence を参照)"
+    ),
+    "clock.switch-hour": (
+        "ホストの時計が {switch} に{kind:msg}時間帯に、ホストのローカル時刻の記録が {count} "
+        "件あります。切り替え前のオフセットで配置しています (UTC の対応記録で配置したもの "
+        "{resolved} 件)"
+    ),
+    "clock.switch-hour.forward": "飛ばした",
+    "clock.switch-hour.back": "繰り返した",
+    "clock.abbreviation-contradicts": (
+        "{local} に出力されたタイム ゾーン名 {name} は、使用したホストの時計 ({zone}) と"
+        "矛盾します"
     ),
 }
 

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
     import pandas
 
 
-SCHEMA_VERSION = "1.2"
-"""Bumped on any incompatible change of the JSON form (major) or any addition (minor)."""
+SCHEMA_VERSION = "1.3"
+"""Bumped on any incompatible change of the JSON form (major) or any addition (minor).
+
+1.3 added ``time_alignment.zone_name``, ``rule_family``, ``offsets_minutes``, ``switches``,
+``evidence`` and ``rivals`` (the host clock across daylight saving time)."""
 
 
 class ToolInfo(BaseModel):
@@ -46,8 +49,66 @@ class InputFile(BaseModel):
     complete: bool = True
 
 
+class ClockSwitch(BaseModel):
+    """A daylight-saving change of the host clock inside the bundle (added in 1.3).
+
+    ``at`` is the instant (UTC); ``local`` the wall-clock time the host clock showed when it
+    jumped (in the offset before). ``kind`` ``forward`` skips the host-local hour
+    ``[window_start, window_end)``, ``back`` repeats it. ``records_in_window`` counts the
+    host-local records whose time falls in that hour: a skipped one cannot be right, a
+    repeated one is ambiguous; they are placed with the offset before the change (the first
+    occurrence) unless an anchor places them (``resolved_by_anchor``).
+    """
+
+    at: datetime
+    local: datetime
+    offset_before: int
+    offset_after: int
+    kind: Literal["forward", "back"]
+    window_start: datetime
+    window_end: datetime
+    records_in_window: int = 0
+    resolved_by_anchor: int = 0
+
+
+class ClockEvidence(BaseModel):
+    """One piece of evidence for the host clock (added in 1.3).
+
+    ``kind`` ``anchors``: host-local records with a UTC counterpart (``explained`` of
+    ``anchors`` fit). ``abbreviation``: a zone name the logs print (avtar's
+    ``<7883> Finished at … KST``), at ``local`` in ``path``:``line``; ``verdict`` says whether
+    the clock used agrees with it.
+    """
+
+    kind: Literal["anchors", "abbreviation"]
+    verdict: Literal["agrees", "contradicts", "unknown", "used"] = "agrees"
+    name: str | None = None
+    local: datetime | None = None
+    path: str | None = None
+    line: int | None = None
+    explained: int | None = None
+    anchors: int | None = None
+
+
+class ClockRival(BaseModel):
+    """Another explanation of the host clock and how well it fits (added in 1.3):
+    a fixed ``offsets_minutes`` of one item, or an IANA ``zone`` (``zones`` names with the
+    same rules over the bundle) with its ``rule_family``."""
+
+    offsets_minutes: list[int]
+    explained: int
+    zone: str | None = None
+    rule_family: str | None = None
+    zones: int = 0
+
+
 class TimeAlignment(BaseModel):
-    """How host-local times were placed in UTC, and why."""
+    """How host-local times were placed in UTC, and why.
+
+    Added in 1.3: ``zone_name`` (the IANA zone used, when the clock follows one),
+    ``rule_family`` (``US``, ``EU``, ``AU`` … when known), ``offsets_minutes`` (every UTC
+    offset in effect over the bundle), ``switches``, ``evidence`` and ``rivals``.
+    """
 
     source: Literal["given", "inferred", "assumed"]
     zone: str
@@ -56,6 +117,12 @@ class TimeAlignment(BaseModel):
     anchors: int = 0
     reason_id: str = ""
     reason_args: dict[str, Any] = Field(default_factory=dict)
+    zone_name: str | None = None
+    rule_family: str | None = None
+    offsets_minutes: list[int] = Field(default_factory=list)
+    switches: list[ClockSwitch] = Field(default_factory=list)
+    evidence: list[ClockEvidence] = Field(default_factory=list)
+    rivals: list[ClockRival] = Field(default_factory=list)
 
     def host_zone(self) -> tzinfo | None:
         """The host's zone as aligned (None when neither offset nor zone name is usable)."""

@@ -34,6 +34,7 @@ from avlogparse.catalog import (
     CHECKPOINT_SKIPPED_CODE,
     CONSISTENCY_LEVEL_CODE,
 )
+from avlogparse.correlation.clock import ZoneHint
 from avlogparse.correlation.coverage import PLUGIN_LOG
 from avlogparse.correlation.identity import plugin_vm
 from avlogparse.correlation.runs import BackupRun, RunSplitter, note_vm_mention
@@ -55,6 +56,15 @@ if TYPE_CHECKING:
     from avlogparse.sources import Record
 
 KIND = "avhypervvss"
+FINISHED_CODE = 7883
+"""avtar's ``Finished at 2021-06-29 15:06:17 KST, Elapsed time: …``: the one line that
+prints the host's zone abbreviation (``shared/failure-catalog.md`` §2.2)."""
+MAX_ZONE_HINTS = 1000
+"""Zone abbreviations kept per bundle (one per backup is plenty; a hostile log cannot grow
+the collector)."""
+_FINISHED_AT = re.compile(
+    r"Finished at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) ([A-Z][A-Za-z]{1,5})\b", re.ASCII
+)
 
 class PluginLogRecord(AvamarLogRecord):
     """A line of ``avhypervvss.log`` with the fields its message code carries.
@@ -194,6 +204,8 @@ class AvhypervvssSource(LogSource):
                 last = record
                 if "Virtual machine '" in record.message:
                     note_vm_mention(run, split_vm_reference(record.message, ">'"))
+                elif record.code == FINISHED_CODE:
+                    note_zone_hint(record, collector)
                 continue
             if not isinstance(record, PluginLogRecord):
                 if isinstance(record, Unparsed):
@@ -214,6 +226,18 @@ class AvhypervvssSource(LogSource):
             run.last = last
         if runs.count:
             collector.saw(PLUGIN_LOG, runs.count)
+
+
+def note_zone_hint(record: LogLine, collector: Collector) -> None:
+    """Keep the zone abbreviation of a ``<7883> Finished at … KST`` line as clock evidence."""
+    found = _FINISHED_AT.search(record.message)
+    if found is None or len(collector.zone_hints) >= MAX_ZONE_HINTS:
+        return
+    try:
+        local = datetime.fromisoformat(found.group(1))
+    except ValueError:
+        return
+    collector.zone_hints.append(ZoneHint(local, found.group(2), record.path, record.line))
 
 
 SOURCE = AvhypervvssSource()
