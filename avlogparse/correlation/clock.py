@@ -156,6 +156,7 @@ def clock_from_anchors(anchors: Sequence[ClockAnchor]) -> HostClock:
         )
     best: tuple[int, float, int] | None = None
     scores: dict[int, int] = {}
+    lags: dict[int, float] = {}
     for minutes in range(-14 * 60, 14 * 60 + 1, 15):
         offset = timedelta(minutes=minutes)
         explained = 0
@@ -166,6 +167,7 @@ def clock_from_anchors(anchors: Sequence[ClockAnchor]) -> HostClock:
                 explained += 1
                 total_lag += abs((utc_times[at] + offset - local).total_seconds())
         scores[minutes] = explained
+        lags[minutes] = total_lag
         if explained and (best is None or (explained, -total_lag) > (best[0], -best[1])):
             best = (explained, total_lag, minutes)
     if best is None:
@@ -192,8 +194,19 @@ def clock_from_anchors(anchors: Sequence[ClockAnchor]) -> HostClock:
             "anchors": len(anchors),
             "rivals": "clock.inferred.rivals" if rivals else None,
             "rival_count": len(rivals),
+            "rival_list": [
+                f"{_offset_text(m)}: {explained}/{len(anchors)}, lag {lags[m] / 60:.0f} min"
+                for m in rivals
+            ],
+            "rival_offsets": [_offset_text(m).removeprefix("UTC") for m in rivals],
+            "chosen_lag_minutes": round(lags[minutes] / 60),
         },
     )
+
+
+def _offset_text(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _naive_sorted(events: Iterable[EventRecord | MergeProgress]) -> list[datetime]:

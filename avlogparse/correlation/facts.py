@@ -74,6 +74,7 @@ class Facts:
             timestamp=self.clock.aware(record.timestamp),
             text=record.raw,
             role=role,
+            record_id=getattr(record, "event_record_id", None),
         )
 
     def chain_for(self, failure: CheckpointFailure) -> OrphanChain | None:

@@ -35,7 +35,8 @@ def iter_json(report: Report) -> Iterator[str]:
     ``report.model_dump_json(indent=2)``.
     """
     yield "{"
-    for index, name in enumerate(type(report).model_fields):
+    names = [*type(report).model_fields, *type(report).model_computed_fields]
+    for index, name in enumerate(names):
         piece = report.model_dump_json(indent=2, include={name})  # {\n  "name": …\n}
         yield ",\n" if index else "\n"
         yield piece[2:-2]

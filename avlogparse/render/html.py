@@ -453,7 +453,7 @@ def _log_text(line: str, lang: str, visible: int = 240) -> str:
     An event's XML is long and starts with boilerplate, so its ID and rendered message
     are shown first.
     """
-    gist = _event_gist(line, lang)
+    gist = event_gist(line, lang)
     if gist is None and len(line) <= visible:
         return f"<code>{html_text(line)}</code>"
     shown = gist or line[:visible] + "…"
@@ -469,7 +469,7 @@ _EVENT_ID = re.compile(r"<EventID\b[^>]{0,200}>\s*(\d{1,6})\s*</EventID>")
 _EVENT_MESSAGE = re.compile(r"<Message>([^<]{1,2000})</Message>")
 
 
-def _event_gist(line: str, lang: str) -> str | None:
+def event_gist(line: str, lang: str) -> str | None:
     """``Event 19100: 'VM' background disk merge failed …`` from an event's XML, if it has
     both."""
     if not line.startswith("<Event"):
