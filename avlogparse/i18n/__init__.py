@@ -193,7 +193,7 @@ class _Formatter(string.Formatter):
 
     def _span(self, first: str | None, last: str | None) -> str:
         shown_first, shown_last = self._time(first), self._time(last)
-        if last is None or shown_first == shown_last:
+        if shown_first == shown_last:
             return text("span.at", self.lang, time=shown_first)
         return text("span.between", self.lang, first=shown_first, last=shown_last)
 

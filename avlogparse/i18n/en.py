@@ -381,6 +381,7 @@ REPORT_ISSUE_13 = {  # root cause first, loud mistakes, wording (issue 13)
     "text.incident.count-item": "{count} × {title}",
     "text.what-to-do": "What to do (in order):",
     "text.step": "{number}. {step}",
+    "html.section.root-causes": "Root causes ({count})",
     "text.meta-separator": " ",
     "text.evidence": "Evidence:",
     "text.evidence-of": "Evidence ({vm}):",
@@ -399,7 +400,6 @@ REPORT_ISSUE_13 = {  # root cause first, loud mistakes, wording (issue 13)
     ),
     "err.not-a-time": "not a time: {value} (use ISO 8601, e.g. 2024-03-11T00:30)",
     "err.unknown-rules": "unknown rule id(s): {ids}",
-    "err.no-bundle": "{message}",
     "err.output-suffix": (
         "-o {path}: cannot tell the format from the suffix; use .txt .json .jsonl .csv .sarif "
         ".xml .html, or --format with a single -o"

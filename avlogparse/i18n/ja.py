@@ -435,6 +435,7 @@ REPORT_ISSUE_13 = {  # 原因を先に、誤りを明示、文言 (issue 13)
     "text.incident.count-item": "{title} {count} 件",
     "text.what-to-do": "対処方法 (順に実施):",
     "text.step": "{number}. {step}",
+    "html.section.root-causes": "根本原因 ({count} 件)",
     "text.meta-separator": " / ",
     "text.evidence": "証拠:",
     "text.evidence-of": "証拠 ({vm}):",
@@ -454,7 +455,6 @@ REPORT_ISSUE_13 = {  # 原因を先に、誤りを明示、文言 (issue 13)
     ),
     "err.not-a-time": "時刻として解釈できません: {value} (ISO 8601 で指定してください。例: 2024-03-11T00:30)",
     "err.unknown-rules": "不明なルール ID: {ids}",
-    "err.no-bundle": "{message}",
     "err.output-suffix": (
         "-o {path}: 拡張子から形式を判断できません。.txt .json .jsonl .csv .sarif .xml .html "
         "のいずれかを使うか、-o を 1 つにして --format を指定してください"
