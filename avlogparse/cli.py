@@ -3,12 +3,12 @@
 Exit codes (for CI): 0 nothing at or above ``--fail-on`` and every input read; 1 findings
 at or above it; 2 usage error or nothing analysable; 3 no such findings, but part of the
 input could not be read (refused members, truncated files) — "could not judge"; 130
-interrupted (Ctrl-C). Mistakes are loud: an unknown ``--vm`` (the message lists the closest
-names), a ``--since`` after ``--until``, an unknown rule id are exit 2, in the ``--lang``
-language; ``parse`` writes each file's diagnostics on stderr and exits 3 when a file could
-not be read (not a log it knows, truncated). With several bundles, one that cannot be analysed is a refused input
-of its own report in the document (and one line on stderr); the others are reported as
-usual; 2 only when none could be analysed.
+interrupted (Ctrl-C). Mistakes are loud: an unknown ``--vm`` (the message lists the
+closest names), a ``--since`` after ``--until``, an unknown rule id are exit 2, in the
+``--lang`` language; ``parse`` writes each file's diagnostics on stderr and exits 3 when
+a file could not be read (not a log it knows, truncated). With several bundles, one that
+cannot be analysed is a refused input of its own report in the document (and one line on
+stderr); the others are reported as usual; 2 only when none could be analysed.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from avlogparse.errors import (
     InputNotFoundError,
     NotABundleError,
 )
-from avlogparse.i18n import LANGUAGES, default_language
+from avlogparse.i18n import LANGUAGES, default_language, text
 from avlogparse.i18n.localize import localize_report, rule_text
 from avlogparse.limits import Limits, limits_from_options
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity
@@ -524,6 +524,15 @@ def _parse(args: argparse.Namespace) -> int:
         for diagnostic in bundle.diagnostics:
             _diagnostic_line(diagnostic.path or name, diagnostic)
             incomplete += diagnostic.severity is not DiagnosticSeverity.INFO
+        for item in bundle.inventory:
+            if item.status == "unknown":  # never yielded: not a log of a kind it knows
+                lang = default_language()
+                message = text("parse.unknown-kind", lang)
+                unknown = Diagnostic(
+                    severity=DiagnosticSeverity.INFO, code="unknown-kind", message=message
+                )
+                _diagnostic_line(item.path, unknown)
+                incomplete += 1
     sys.stdout.flush()
     return EXIT_INCOMPLETE if incomplete else EXIT_OK
 

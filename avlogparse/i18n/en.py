@@ -378,7 +378,7 @@ REPORT_ISSUE_13 = {  # root cause first, loud mistakes, wording (issue 13)
     "text.incident.job": "Job or host: no single VM",
     "text.incident.likewise": "(the same for {names})",
     "text.incident.explains": "Explains: {items}",
-    "text.incident.count-item": "{count} × {title}",
+    "text.incident.count-item": "{count} \u00d7 {title}",
     "text.what-to-do": "What to do (in order):",
     "text.step": "{number}. {step}",
     "html.section.root-causes": "Root causes ({count})",

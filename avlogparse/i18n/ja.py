@@ -453,7 +453,9 @@ REPORT_ISSUE_13 = {  # 原因を先に、誤りを明示、文言 (issue 13)
     "err.empty-range": (
         "--since {since} が --until {until} より後のため、対象の期間が空です"
     ),
-    "err.not-a-time": "時刻として解釈できません: {value} (ISO 8601 で指定してください。例: 2024-03-11T00:30)",
+    "err.not-a-time": (
+        "時刻として解釈できません: {value} (ISO 8601 で指定してください。例: 2024-03-11T00:30)"
+    ),
     "err.unknown-rules": "不明なルール ID: {ids}",
     "err.output-suffix": (
         "-o {path}: 拡張子から形式を判断できません。.txt .json .jsonl .csv .sarif .xml .html "

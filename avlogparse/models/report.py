@@ -162,7 +162,7 @@ class Report(BaseModel):
     )
     @property
     def incidents(self) -> list[Incident]:
-        """The findings grouped cause first (:func:`~avlogparse.models.incidents.group_incidents`)."""
+        """The findings grouped cause first (see :mod:`avlogparse.models.incidents`)."""
         return group_incidents(self.findings)
 
     @property

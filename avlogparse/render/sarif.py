@@ -48,13 +48,13 @@ def _information_uri() -> str | None:
     try:
         from importlib.metadata import PackageNotFoundError, metadata
 
-        urls = metadata("avlogparse").get_all("Project-URL") or []
+        urls: list[str] = metadata("avlogparse").get_all("Project-URL") or []
     except PackageNotFoundError:
         return None
     for entry in urls:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("documentation", "docs", "homepage"):
-            return url.strip()
+            return str(url.strip())
     return None
 
 
