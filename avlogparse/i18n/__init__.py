@@ -101,7 +101,7 @@ def _pieces(lang: str, key: str) -> tuple[tuple[str, str | None, str], ...]:
 def clock_time(moment: datetime) -> str:
     """A time as every output shows it: ``2024-03-11 00:41:03 +09:00`` (seconds; the offset
     with a colon, none for a naive time)."""
-    shown = moment.strftime("%Y-%m-%d %H:%M:%S")
+    shown = f"{moment.year:04d}-" + moment.strftime("%m-%d %H:%M:%S")  # year 1 is 0001
     offset = moment.utcoffset()
     if offset is None:
         return shown
