@@ -169,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "parse":
             return _parse(args)
         if args.command == "schema":
-            print(json.dumps(Report.model_json_schema(), indent=2))
+            # the form the report is written in (incidents included, see schema 1.3)
+            print(json.dumps(Report.model_json_schema(mode="serialization"), indent=2))
             return EXIT_OK
         return _rules(args)
     except SelectionError as error:

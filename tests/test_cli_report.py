@@ -255,3 +255,28 @@ def test_excel_switch(capsys: pytest.CaptureFixture[str]) -> None:
                        "--lang", "ja")  # fmt: skip
     assert not plain.startswith("\ufeff") and excel == "\ufeff" + plain
     assert not no_bom.startswith("\ufeff")
+
+
+# --- clock honesty ---------------------------------------------------------------------------
+
+
+def test_rival_offsets_are_named_with_scores_and_tz_is_suggested(report: Report) -> None:
+    from datetime import datetime, timedelta
+
+    from avlogparse.correlation.clock import ClockAnchor, clock_from_anchors
+
+    utc = [datetime(2024, 3, 10, 15, 42)]
+    local = datetime(2024, 3, 11, 0, 41)  # UTC+09:00 lags 1 min; +09:15 … +09:45 fit too
+    clock = clock_from_anchors([ClockAnchor(local, utc, local, local + timedelta(hours=1))])
+    assert clock.offset_minutes == 9 * 60  # the least lag wins
+    assert clock.reason_args["rival_offsets"] == ["+09:15", "+09:30", "+09:45"]
+    assert all(": 1/1, lag " in item for item in clock.reason_args["rival_list"])
+    alignment = report.time_alignment.model_copy(
+        update={"reason_id": clock.reason_id, "reason_args": clock.reason_args}
+    )
+    shown = localize_report(report.model_copy(update={"time_alignment": alignment}), "en")
+    assert "'UTC+09:15: 1/1, lag 16 min'" in shown.time_alignment.reason
+    page = render_text(shown)
+    assert "the findings may depend on this choice" in page and "--tz +09:15" in page
+    japanese = render_text(localize_report(shown, "ja"))
+    assert "--tz で指定してください" in japanese

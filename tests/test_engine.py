@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import avlogparse
@@ -146,7 +147,8 @@ def test_cli_json_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["schema_version"] == avlogparse.SCHEMA_VERSION
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
-    assert "findings" in schema["properties"]
+    assert "findings" in schema["properties"] and "incidents" in schema["properties"]
+    jsonschema.validate(data, schema)  # the report is what `avlogparse schema` describes
 
 
 def test_cli_text_summary(capsys: pytest.CaptureFixture[str]) -> None:

@@ -301,12 +301,13 @@ def png_size(path: Path) -> tuple[int, int]:
     not (shutil.which("chromium") or shutil.which("chromium-browser")),
     reason="chromium is not installed",
 )
-def test_headless_chromium_renders_the_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("width", [1400, 800])
+def test_headless_chromium_renders_the_page(tmp_path: Path, width: int) -> None:
     png = tmp_path / "report.png"
     subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "screenshot_html.py"), "--out", str(png),
-         "--height", "900"],
+         "--height", "900", "--width", str(width)],
         check=True, timeout=240, capture_output=True,
     )  # fmt: skip
-    assert png_size(png) == (1280, 900)
+    assert png_size(png) == (width, 900)
     assert png.stat().st_size > 30_000  # a blank page compresses to a few kB
