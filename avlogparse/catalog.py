@@ -16,8 +16,8 @@ from avlogparse.models.severity import Severity
 
 Confidence = Literal["seen", "doc", "inferred", "not-found"]
 
-KB_ORPHANED_CHECKPOINT = "https://www.dell.com/support/kbdoc/en-ly/000044579/"
-MS_KB_LOGON_AS_SERVICE = "https://mskb.pkisolutions.com/kb/2779204"
+KB_ORPHANED_CHECKPOINT = "https://www.dell.com/support/kbdoc/en-us/000044579/"
+MS_KB_LOGON_AS_SERVICE = "https://support.microsoft.com/kb/2779204"
 
 
 class MessageCode(BaseModel):

@@ -3,9 +3,12 @@
 Exit codes (for CI): 0 nothing at or above ``--fail-on`` and every input read; 1 findings
 at or above it; 2 usage error or nothing analysable; 3 no such findings, but part of the
 input could not be read (refused members, truncated files) — "could not judge"; 130
-interrupted (Ctrl-C). With several bundles, one that cannot be analysed is a refused input
-of its own report in the document (and one line on stderr); the others are reported as
-usual; 2 only when none could be analysed.
+interrupted (Ctrl-C). Mistakes are loud: an unknown ``--vm`` (the message lists the
+closest names), a ``--since`` after ``--until``, an unknown rule id are exit 2, in the
+``--lang`` language; ``parse`` writes each file's diagnostics on stderr and exits 3 when
+a file could not be read (not a log it knows, truncated). With several bundles, one that
+cannot be analysed is a refused input of its own report in the document (and one line on
+stderr); the others are reported as usual; 2 only when none could be analysed.
 """
 
 from __future__ import annotations
@@ -33,19 +36,26 @@ from avlogparse.errors import (
     InputNotFoundError,
     NotABundleError,
 )
-from avlogparse.i18n import LANGUAGES, default_language
+from avlogparse.i18n import LANGUAGES, default_language, text
 from avlogparse.i18n.localize import localize_report, rule_text
 from avlogparse.limits import Limits, limits_from_options
 from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity
 from avlogparse.models.report import InputFile, Report, ReportStats, TimeAlignment, ToolInfo
 from avlogparse.models.severity import Severity
-from avlogparse.render import FORMATS, iter_reports
+from avlogparse.render import FORMATS, format_of_path, iter_reports
 from avlogparse.render.records_jsonl import write_jsonl
 from avlogparse.render.rule_catalog import render_rule_catalog_markdown
 from avlogparse.render.safe import escape
 from avlogparse.render.timeline_table import render_timeline_csv, render_timeline_text
 from avlogparse.rules import ALL_RULES, Rule
-from avlogparse.select import parse_moment, select_findings, select_timeline
+from avlogparse.select import (
+    SelectionError,
+    check_vm,
+    check_window,
+    parse_moment,
+    select_findings,
+    select_timeline,
+)
 from avlogparse.sources import SOURCES, parse_stream
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -65,8 +75,21 @@ def _parser() -> argparse.ArgumentParser:
 
     analyze_cmd = commands.add_parser("analyze", help="diagnose bundles (folder, file, archive)")
     analyze_cmd.add_argument("paths", nargs="+", metavar="PATH")
-    analyze_cmd.add_argument("--format", choices=FORMATS, default="text")
-    analyze_cmd.add_argument("-o", "--output", metavar="FILE", help="write here, not stdout")
+    analyze_cmd.add_argument("--format", choices=FORMATS, default=None, help="default: text")
+    analyze_cmd.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        metavar="FILE",
+        help="write here, not stdout; several -o write several formats from one run, each "
+        "named by its suffix (.txt .json .jsonl .csv .sarif .xml/.junit .html .github)",
+    )
+    analyze_cmd.add_argument(
+        "--excel",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="CSV with a UTF-8 BOM so Excel reads it right (default: on under --lang ja)",
+    )
     analyze_cmd.add_argument(
         "--fail-on",
         choices=[*(s.value for s in Severity), "never"],
@@ -153,9 +176,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return fleet_cli.main(args)
         if args.command == "schema":
-            print(json.dumps(Report.model_json_schema(), indent=2))
+            # the form the report is written in (incidents included, see schema 1.3)
+            print(json.dumps(Report.model_json_schema(mode="serialization"), indent=2))
             return EXIT_OK
         return _rules(args)
+    except SelectionError as error:
+        if args.debug:
+            traceback.print_exc()
+        lang = getattr(args, "lang", None) or default_language()
+        print(f"avlogparse: {escape(error.text(lang))}", file=sys.stderr)
+        return EXIT_USAGE
     except AvlogparseError as error:
         if args.debug:
             traceback.print_exc()
@@ -227,32 +257,56 @@ def _analyze(args: argparse.Namespace) -> int:
     known = {r.id for r in ALL_RULES}
     unknown = [i for i in (args.rule or []) + args.disable_rule if i not in known]
     if unknown:
-        print(f"avlogparse: unknown rule id(s): {', '.join(unknown)}", file=sys.stderr)
-        return EXIT_USAGE
+        raise SelectionError("err.unknown-rules", ids=", ".join(unknown))
     rule_ids = [
         r.id for r in ALL_RULES if (args.rule is None or r.id in args.rule)
         and r.id not in args.disable_rule
     ]  # fmt: skip
-    if args.output:
-        _check_output(args.output, args.paths)
-    reports = [_select(report, args) for report in _run(args, rule_ids)]
-    colour = _colour(sys.stdout, args) and not args.output
-    rendered = iter_reports(
-        reports, args.format, lang=args.lang or default_language(), colour=colour,
-        verbose=args.verbose,
-    )  # fmt: skip
-    if args.output:
+    lang = args.lang or default_language()
+    outputs = _outputs(args)
+    for path, _ in outputs:
+        _check_output(path, args.paths)
+    analysed = _run(args, rule_ids)
+    if args.vm:
+        check_vm(analysed, args.vm)
+    reports = [_select(report, args) for report in analysed]
+    excel = args.excel if args.excel is not None else lang == "ja"
+    if not outputs:
+        colour = _colour(sys.stdout, args)
+        rendered = iter_reports(
+            reports, args.format or "text", lang=lang, colour=colour, verbose=args.verbose,
+            excel=excel,
+        )  # fmt: skip
+        if not args.quiet:
+            _write_in_pieces(sys.stdout, rendered)
+    for path, fmt in outputs:
+        rendered = iter_reports(
+            reports, fmt, lang=lang, colour=False, verbose=args.verbose, excel=excel
+        )
         try:
             output = open(  # noqa: SIM115 - closed below; an open error is a usage error
-                args.output, "w", encoding="utf-8", errors="backslashreplace", newline=""
+                path, "w", encoding="utf-8", errors="backslashreplace", newline=""
             )
         except OSError as error:
-            raise ConfigError(f"-o {escape(args.output)}: {escape(str(error))}") from None
+            raise ConfigError(f"-o {escape(path)}: {escape(str(error))}") from None
         with output:
             _write_in_pieces(output, rendered)
-    elif not args.quiet:
-        _write_in_pieces(sys.stdout, rendered)
     return exit_code(reports, args.fail_on)
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """``-o`` files with their formats: ``--format`` for a single ``-o``, else each file's
+    suffix (checked before any analysis, like the files themselves)."""
+    paths: list[str] = args.output or []
+    if len(paths) == 1 and (args.format or format_of_path(paths[0]) is None):
+        return [(paths[0], args.format or "text")]
+    found = []
+    for path in paths:
+        fmt = format_of_path(path)
+        if fmt is None:
+            raise SelectionError("err.output-suffix", path=path)
+        found.append((path, fmt))
+    return found
 
 
 def _write_in_pieces(output: TextIO, pieces: Iterable[str], size: int = 1 << 20) -> None:
@@ -389,6 +443,8 @@ def _timeline(args: argparse.Namespace) -> int:
     """Each bundle's timeline, narrowed like ``analyze``'s findings."""
     lang = args.lang or default_language()
     reports = [localize_report(r, lang) for r in _run(args, [r.id for r in ALL_RULES])]
+    if args.vm:
+        check_vm(reports, args.vm)
     timelines = [select_timeline(r.timeline, **_window(r, args)) for r in reports]
     if args.format == "json":
         entries = [
@@ -412,12 +468,12 @@ def _select(report: Report, args: argparse.Namespace) -> Report:
 
 
 def _window(report: Report, args: argparse.Namespace) -> dict[str, Any]:
-    """``--since``, ``--until`` (host time unless an offset is given) and ``--vm``."""
-    return {
-        "since": parse_moment(args.since, report) if args.since else None,
-        "until": parse_moment(args.until, report) if args.until else None,
-        "vm": args.vm,
-    }
+    """``--since``, ``--until`` (host time unless an offset is given) and ``--vm``; an empty
+    ``--since ''`` is not a time, a window that ends before it starts is an error."""
+    since = parse_moment(args.since, report) if args.since is not None else None
+    until = parse_moment(args.until, report) if args.until is not None else None
+    check_window(since, until)
+    return {"since": since, "until": until, "vm": args.vm}
 
 
 class _ProgressLine:
@@ -460,15 +516,42 @@ def exit_code(reports: Sequence[Report], fail_on: str) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    """Every record of every file, read through the bundle reader (archives too, safely)."""
+    """Every record of every file, read through the bundle reader (archives too, safely).
+
+    Each file's diagnostics (not a log it reads, truncated XML, a fallback encoding …) go to
+    stderr as they come; exit 3 when any file, or the bundle, could not be read whole."""
+    incomplete = 0
     for name in args.paths:
         bundle = open_bundle(name)
         for member, stream in bundle.members():
-            write_jsonl(parse_stream(stream, member.path, args.kind or member.kind), sys.stdout)
+            parsed = parse_stream(stream, member.path, args.kind or member.kind)
+            write_jsonl(parsed, sys.stdout)
+            for diagnostic in parsed.stats.diagnostics:
+                _diagnostic_line(diagnostic.path or member.path, diagnostic)
+            incomplete += not parsed.stats.complete
         for diagnostic in bundle.diagnostics:
-            where = escape(diagnostic.path or name)
-            print(f"avlogparse: {where}: {escape(diagnostic.message)}", file=sys.stderr)
-    return EXIT_OK
+            _diagnostic_line(diagnostic.path or name, diagnostic)
+            incomplete += diagnostic.severity is not DiagnosticSeverity.INFO
+        for item in bundle.inventory:
+            if item.status == "unknown":  # never yielded: not a log of a kind it knows
+                lang = default_language()
+                message = text("parse.unknown-kind", lang)
+                unknown = Diagnostic(
+                    severity=DiagnosticSeverity.INFO, code="unknown-kind", message=message
+                )
+                _diagnostic_line(item.path, unknown)
+                incomplete += 1
+    sys.stdout.flush()
+    return EXIT_INCOMPLETE if incomplete else EXIT_OK
+
+
+def _diagnostic_line(path: str, diagnostic: Diagnostic) -> None:
+    """``avlogparse: PATH: severity code: message`` on stderr (escaped: paths are input)."""
+    print(
+        f"avlogparse: {escape(path)}: {diagnostic.severity.value} {escape(diagnostic.code)}: "
+        f"{escape(diagnostic.message)}",
+        file=sys.stderr,
+    )
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -96,11 +96,14 @@ RECORD_COLUMNS = (
     "event_id",
     "vm_name",
     "vm_id",
+    "hresult",
+    "record_id",
     "message",
     "raw",
 )
-"""``code`` is the Avamar message code, ``event_id`` the Windows event ID; ``message`` of
-an unparsed line is why it was not understood."""
+"""``code`` is the Avamar message code, ``event_id`` the Windows event ID, ``hresult`` an
+event's HRESULT as ``0x8007052F``, ``record_id`` its EventRecordID; ``message`` of an
+unparsed line is why it was not understood."""
 
 _SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]
 
@@ -239,6 +242,8 @@ def _append_record(columns: dict[str, list[Any]], record: Record, zone: tzinfo) 
         getattr(record, "event_id", None),
         getattr(record, "vm_name", None),
         getattr(record, "vm_id", None),
+        getattr(record, "hresult_hex", None),
+        getattr(record, "event_record_id", None),
         message,
         record.raw,
     )

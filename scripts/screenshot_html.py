@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", nargs="?", default=str(SAMPLE))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img" / "html-report.png")
     parser.add_argument("--height", type=int, default=2000)
+    parser.add_argument("--width", type=int, default=1400, help="window width (try 800)")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the page")
     args = parser.parse_args(argv)
     if find_chromium() is None:
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="avlogparse-html-") as folder:
         page = Path(folder) / "report.html"
         page.write_text(render_html(report, lang=args.lang), encoding="utf-8")
-        screenshot(page, args.out.resolve(), height=args.height)
+        screenshot(page, args.out.resolve(), width=args.width, height=args.height)
     print(args.out)
     return 0
 

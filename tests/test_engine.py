@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import avlogparse
@@ -146,7 +147,8 @@ def test_cli_json_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["schema_version"] == avlogparse.SCHEMA_VERSION
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
-    assert "findings" in schema["properties"]
+    assert "findings" in schema["properties"] and "incidents" in schema["properties"]
+    jsonschema.validate(data, schema)  # the report is what `avlogparse schema` describes
 
 
 def test_cli_text_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,8 +159,11 @@ def test_cli_text_summary(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_parse_jsonl(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["parse", str(CHAIN), "--format", "jsonl"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    # exit 3: the fixture's expected.json is not a log, and parse says so on stderr
+    assert main(["parse", str(CHAIN), "--format", "jsonl"]) == 3
+    out, err = capsys.readouterr()
+    assert "expected.json: info unknown-kind:" in err
+    rows = [json.loads(line) for line in out.splitlines()]
     assert {row["source"] for row in rows} == {"avhypervvss", "winclustersvc", "event-xml"}
     for row in rows:
         assert {"source", "path", "line", "timestamp", "raw"} <= set(row)

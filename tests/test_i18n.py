@@ -89,6 +89,9 @@ def test_japanese_texts_are_japanese() -> None:
         "list.last-separator",
         "list.or-separator",
         "sentence.gap",  # Japanese sentences follow one another without a space
+        "text.step",  # "{number}. {step}"
+        "text.meta-separator",  # " / "
+        "parse.diagnostic",  # "{path}: {message}"
     }
 
 
@@ -103,8 +106,8 @@ def test_formats_are_rendered_per_language() -> None:
     )  # fmt: skip
     merge = {"vm": "VM1", "attempts": 2, "first": "2024-03-11T00:42:05.297650+09:00"}
     assert text("msg.checkpoint-merge-failed", "en", **merge, last=None, hresult=None) == (
-        "VMMS failed to merge the checkpoint disk of 'VM1' 2 time(s) from "
-        "2024-03-11 00:42:05 +0900 to an unknown time with an unknown error."
+        "VMMS failed to merge the checkpoint disk of 'VM1' 2 times from "
+        "2024-03-11 00:42:05 +09:00 to an unknown time with an unknown error."
     )
     unknown_code = text(
         "msg.checkpoint-merge-failed", "ja", **merge, last=None, hresult="0x80071234"
@@ -174,7 +177,7 @@ def test_missing_links_and_skip_reasons_are_localized() -> None:
 
 def test_text_report_in_japanese(english: Report) -> None:
     out = render_text(english, lang="ja")
-    for heading in ("バックアップの実行", "重大 (1)", "エラー (9)", "対処方法:", "マージ失敗"):
+    for heading in ("バックアップの実行", "重大 (1)", "エラー (9)", "対処方法 (順に実施):", "マージ失敗"):
         assert heading in out
     assert "Backup runs" not in out and "ERROR (" not in out
     assert "Backup runs" in render_text(english)

@@ -49,7 +49,7 @@ def test_findings_frame(report: Report) -> None:
     assert frame.sort_values("severity").iloc[-1]["rule_id"] == "no-backup-targets"
     assert str(frame["first_seen"].dt.tz) == "UTC"
     merges = frame[frame["rule_id"] == "checkpoint-merge-failed"]
-    assert sorted(merges["first_evidence"]) == [f"{VMMS}:{line}" for line in (13, 14, 15)]
+    assert sorted(merges["first_evidence"]) == [f"{VMMS}:{line}#{line + 4097}" for line in (13, 14, 15)]
     assert set(merges["vm_name"]) == {"SQL-PROD01", "APP-WEB02", "File Server 03"}
     orphan = frame[frame["rule_id"] == "orphaned-checkpoint"].iloc[0]
     assert orphan["evidence"] == len(report.findings[1].evidence)

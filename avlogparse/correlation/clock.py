@@ -326,6 +326,13 @@ def clock_from_anchors(anchors: Sequence[ClockAnchor], hints: Sequence[ZoneHint]
             "rivals": "clock.inferred.rivals" if rivals else None,
             "rival_count": len(rivals),
             **_hint_args(hints, fixed_zone(best_minutes)),
+            "rival_list": [
+                f"{offset_text(m)}: {scores[m].explained}/{len(anchors)}, "
+                f"lag {scores[m].lag / 60:.0f} min"
+                for m in rivals
+            ],
+            "rival_offsets": [offset_text(m).removeprefix("UTC") for m in rivals],
+            "chosen_lag_minutes": round(best.lag / 60),
         },
         offsets=(best_minutes,),
         evidence=(

@@ -77,6 +77,7 @@ class Facts:
             timestamp=self.clock.aware(record.timestamp),
             text=record.raw,
             role=role,
+            record_id=getattr(record, "event_record_id", None),
         )
 
     def repeats_omitted(self, record: object) -> int:

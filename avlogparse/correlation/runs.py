@@ -43,11 +43,23 @@ class BackupRun:
         return next((r for r in self.records if r.code == NO_TARGETS_CODE), None)
 
     @property
-    def outcome(self) -> Literal["success", "partial", "failed"]:
-        """``failed`` when nothing was backed up, ``partial`` when VMs were skipped."""
+    def completed(self) -> bool:
+        """Whether the run's lines go on past its last 434xx record and name the VMs it
+        backed up (matched on codes and structure, never on English text)."""
+        last_coded = max((r.line for r in self.records), default=self.first.line)
+        return bool(self.mentioned_vms) and self.last.line > last_coded
+
+    @property
+    def outcome(self) -> Literal["success", "partial", "failed", "unknown"]:
+        """``failed`` when nothing was backed up, ``partial`` when VMs were skipped,
+        ``success`` when the run went on past checkpoint creation without a failure (see
+        :attr:`completed`), and ``unknown`` when the log shows no outcome at all (e.g. only
+        two "Creating backup CheckPoint" lines): silence is not success."""
         if self.no_targets is not None:
             return "failed"
-        return "partial" if self.failures else "success"
+        if self.failures:
+            return "partial"
+        return "success" if self.completed else "unknown"
 
 
 class RunSplitter:

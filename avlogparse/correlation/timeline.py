@@ -42,6 +42,7 @@ _RUN_SEVERITY: dict[str, Severity | None] = {
     "success": None,
     "partial": Severity.WARNING,
     "failed": Severity.ERROR,
+    "unknown": None,
 }
 
 

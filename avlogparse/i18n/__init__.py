@@ -6,7 +6,11 @@ chosen language, so a report can be re-rendered in another one with :func:`local
 
 A placeholder may name a format that the catalog of each language renders its own way:
 
-- ``{x:time}``  an ISO time (host-local, with offset), or None for "unknown time";
+- ``{x:time}``  an ISO time (host-local, with offset), or None for "unknown time"; every
+  time a report shows reads ``2024-03-11 00:41:03 +09:00`` (:func:`clock_time`);
+- ``{x:span}``  the time ``x`` to the argument ``last``: "from T1 to T2", or "at T" when
+  they are the same second;
+- ``{x:times}`` a count of attempts: "once", "3 times";
 - ``{x:hresult}`` an HRESULT as ``0x8007052F`` with its name and meaning, or None;
 - ``{x:wmi}``  a Hyper-V WMI return code with its meaning;
 - ``{x:list}`` a list of names, quoted and joined ("'a', 'b' and 'c'"), or "none listed";
@@ -94,6 +98,36 @@ def _pieces(lang: str, key: str) -> tuple[tuple[str, str | None, str], ...]:
     ) or (("", None, ""),)
 
 
+def clock_time(moment: datetime) -> str:
+    """A time as every output shows it: ``2024-03-11 00:41:03 +09:00`` (seconds; the offset
+    with a colon, none for a naive time)."""
+    shown = f"{moment.year:04d}-" + moment.strftime("%m-%d %H:%M:%S")  # year 1 is 0001
+    offset = moment.utcoffset()
+    if offset is None:
+        return shown
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{shown} {sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+_DELL_LOCALE = {"en": "en-us", "ja": "ja-jp"}
+
+
+def localized_reference(url: str, lang: str) -> str:
+    """A reference in the reader's language: Dell KB pages in ``en-us``/``ja-jp``, Microsoft
+    KB articles (``support.microsoft.com/kb/N``) with the ``ja-jp`` locale in Japanese."""
+    prefix = "https://www.dell.com/support/kbdoc/"
+    if url.startswith(prefix):
+        _, _, rest = url[len(prefix) :].partition("/")
+        return f"{prefix}{_DELL_LOCALE.get(lang, 'en-us')}/{rest}"
+    microsoft = "https://support.microsoft.com/"
+    if url.startswith(microsoft) and "/kb/" in url:
+        number = url.rstrip("/").rsplit("/", 1)[-1]
+        locale_part = "ja-jp/" if lang == "ja" else ""
+        return f"{microsoft}{locale_part}kb/{number}"
+    return url
+
+
 def evidence_role(role: str | None, lang: str) -> str:
     """What an evidence line proves, in ``lang`` (a role the catalog lacks stays as it is)."""
     if role is None:
@@ -131,6 +165,10 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "time":
             return self._time(value)
+        if format_spec == "span":
+            return self._span(value, self.args.get("last"))
+        if format_spec == "times":
+            return text("count.once" if value == 1 else "count.times", self.lang, count=value)
         if format_spec == "hresult":
             return self._hresult(value)
         if format_spec == "wmi":
@@ -151,7 +189,13 @@ class _Formatter(string.Formatter):
     def _time(self, value: str | None) -> str:
         if value is None:
             return text("time.unknown", self.lang)
-        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S %z")
+        return clock_time(datetime.fromisoformat(value))
+
+    def _span(self, first: str | None, last: str | None) -> str:
+        shown_first, shown_last = self._time(first), self._time(last)
+        if shown_first == shown_last:
+            return text("span.at", self.lang, time=shown_first)
+        return text("span.between", self.lang, first=shown_first, last=shown_last)
 
     def _fact(self, fact: str) -> str:
         family, _, name = fact.partition(":")
@@ -182,10 +226,12 @@ __all__ = [
     "LANGUAGES",
     "Language",
     "check_language",
+    "clock_time",
     "default_language",
     "display_width",
     "evidence_role",
     "has_text",
+    "localized_reference",
     "pad",
     "placeholders",
     "text",

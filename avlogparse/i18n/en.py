@@ -35,7 +35,7 @@ FINDING_MESSAGES = {
     "msg.orphaned-checkpoint": (
         "winclustersvc reported the checkpoint cleanup of job '{job}' (group {group}) "
         "successful at {cleanup_time:time}, but VMMS failed to merge the checkpoint disk of "
-        "'{vm}' {attempts} time(s) afterwards with {hresult:hresult}. An orphaned .avhdx is "
+        "'{vm}' {attempts:times} afterwards with {hresult:hresult}. An orphaned .avhdx is "
         "probably left in the VM's folder.{consequence:sentence}"
     ),
     "msg.orphaned-checkpoint.explains": (
@@ -43,8 +43,8 @@ FINDING_MESSAGES = {
         "{next_backup:time}."
     ),
     "msg.checkpoint-merge-failed": (
-        "VMMS failed to merge the checkpoint disk of '{vm}' {attempts} time(s) from "
-        "{first:time} to {last:time} with {hresult:hresult}."
+        "VMMS failed to merge the checkpoint disk of '{vm}' {attempts:times} {first:span} "
+        "with {hresult:hresult}."
     ),
     "msg.checkpoint-creation-failed": (
         "Checkpoint creation for '{vm}' failed in the backup started {started:time}; the VM "
@@ -60,8 +60,7 @@ FINDING_MESSAGES = {
         "creation. Skipped: {skipped:list}."
     ),
     "msg.repeated-checkpoint-failure": (
-        "'{vm}' failed checkpoint creation in {streak} consecutive backups, from {first:time} "
-        "to {last:time}."
+        "'{vm}' failed checkpoint creation in {streak} consecutive backups, {first:span}."
     ),
     "msg.destroy-snapshot-failed": "DestroySnapshot failed at {time:time} with {code:msg}.",
     "msg.destroy-snapshot-failed.group": (
@@ -173,7 +172,7 @@ EVIDENCE_ROLES = {
 
 TEXT_REPORT = {
     "text.totals": (
-        "{files_read} file(s) read, {files_unknown} unknown, {files_refused} refused; "
+        "{files_read} file(s) read, {files_unknown} unknown, {files_refused} refused · "
         "{lines} lines, {events} events, {unparsed} unparsed"
     ),
     "text.incomplete": (
@@ -187,6 +186,7 @@ TEXT_REPORT = {
     "text.outcome.success": "success",
     "text.outcome.partial": "partial",
     "text.outcome.failed": "failed",
+    "text.outcome.unknown": "unknown",
     "text.vms-mentioned": "{count} VM(s) mentioned",
     "text.vms-skipped": ", skipped: {names}",
     "text.no-findings": "No findings.",
@@ -200,7 +200,8 @@ TEXT_REPORT = {
     "text.missing-link": "missing: {link}",
     "text.explained-by": "explained by: {ids}",
     "text.remediation": "→ {step}",
-    "text.more-evidence": "… {count} more evidence lines",
+    "text.more-evidence.one": "… 1 more evidence line",
+    "text.more-evidence": "… {count} more evidence lines (-v shows them)",
     "text.unparsed": "Unparsed lines: {total} in {shapes} shape(s)",
     "text.rules-not-run": "Rules not run",
     "text.diagnostics": "Diagnostics ({count})",
@@ -346,7 +347,8 @@ HOST_CLOCK = {
         "host-local anchor records (cleanups, checkpoint failures){rivals:msg}{hints:msg}"
     ),
     "clock.inferred.rivals": (
-        "; {rival_count} other offsets fit as many anchors (least lag chosen)"
+        "; {rival_count} other offsets fit as many anchors: {rival_list:list} — of those "
+        "the one with the least total lag between the paired records was chosen"
     ),
     "clock.inferred-zone": (
         "inferred {offsets}{family:msg} (as {zone}, one of {zones} IANA zones with the same "
@@ -396,6 +398,47 @@ HELPERS = {
     "fact.provider": "events of {provider} without a channel",
 }
 
+REPORT_ISSUE_13 = {  # root cause first, loud mistakes, wording (issue 13)
+    "count.once": "once",
+    "count.times": "{count} times",
+    "span.at": "at {time}",
+    "span.between": "from {first} to {last}",
+    "text.root-cause": "Root cause {number} of {total} · {severity}: {title}",
+    "text.incident.vms": "VMs ({count}): {names}",
+    "text.incident.job": "Job or host: no single VM",
+    "text.incident.likewise": "(the same for {names})",
+    "text.incident.explains": "Explains: {items}",
+    "text.incident.count-item": "{count} \u00d7 {title}",
+    "text.what-to-do": "What to do (in order):",
+    "text.step": "{number}. {step}",
+    "html.section.root-causes": "Root causes ({count})",
+    "text.meta-separator": " ",
+    "text.evidence": "Evidence:",
+    "text.evidence-of": "Evidence ({vm}):",
+    "text.findings": "All findings ({count})",
+    "text.part-of": "part of root cause {number}: what to do is listed there",
+    "text.clock-choice": (
+        "the findings may depend on this choice: {rivals:list} fit the logs as well — if the "
+        "host's zone is known, pass it with --tz (e.g. --tz {example})"
+    ),
+    "err.unknown-vm": "--vm {vm}: no such VM in {bundle}{hint:sentence}",
+    "err.unknown-vm.close": "Did you mean {close:list}?",
+    "err.unknown-vm.known": "The VMs it names: {known:list}.",
+    "err.unknown-vm.none": "The bundle names no VM.",
+    "err.empty-range": (
+        "--since {since} is after --until {until}: the time window is empty"
+    ),
+    "err.not-a-time": "not a time: {value} (use ISO 8601, e.g. 2024-03-11T00:30)",
+    "err.unknown-rules": "unknown rule id(s): {ids}",
+    "err.output-suffix": (
+        "-o {path}: cannot tell the format from the suffix; use .txt .json .jsonl .csv .sarif "
+        ".xml .html, or --format with a single -o"
+    ),
+    "parse.diagnostic": "{path}: {message}",
+    "parse.unknown-kind": "not a log avlogparse reads (kind unknown); nothing parsed",
+    "parse.incomplete": "{count} file(s) could not be read whole",
+}
+
 MESSAGES: dict[str, str] = {
     **RULE_TITLES,
     **FINDING_MESSAGES,
@@ -408,6 +451,7 @@ MESSAGES: dict[str, str] = {
     **TIMELINE,
     **HOST_CLOCK,
     **HELPERS,
+    **REPORT_ISSUE_13,
     **{f"hresult.{entry.hex}": entry.text for entry in HRESULTS.values()},
     **{f"wmi.{code}": meaning for code, meaning in WMI_RETURN_CODES.items()},
 }

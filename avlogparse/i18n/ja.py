@@ -34,7 +34,7 @@ FINDING_MESSAGES = {
     "msg.orphaned-checkpoint": (
         "winclustersvc はジョブ「{job}」(グループ {group}) のチェックポイントのクリーンアップが "
         "{cleanup_time:time} に成功したと記録していますが、その後 VMMS は仮想マシン「{vm}」の"
-        "チェックポイント ディスクのマージに {attempts} 回失敗しています。エラー コード: "
+        "チェックポイント ディスクのマージに {attempts:times}失敗しています。エラー コード: "
         "{hresult:hresult}。仮想マシンのフォルダーに孤立したチェックポイント (.avhdx) が"
         "残っている可能性があります。{consequence:sentence}"
     ),
@@ -43,8 +43,8 @@ FINDING_MESSAGES = {
         "(43426) の原因です。"
     ),
     "msg.checkpoint-merge-failed": (
-        "VMMS は {first:time} から {last:time} までの間に、仮想マシン「{vm}」のチェックポイント "
-        "ディスクのマージに {attempts} 回失敗しました。エラー コード: {hresult:hresult}。"
+        "VMMS は {first:span}、仮想マシン「{vm}」のチェックポイント "
+        "ディスクのマージに {attempts:times}失敗しました。エラー コード: {hresult:hresult}。"
     ),
     "msg.checkpoint-creation-failed": (
         "{started:time} に開始されたバックアップで仮想マシン「{vm}」のチェックポイントの作成に"
@@ -62,8 +62,8 @@ FINDING_MESSAGES = {
         "失敗したため、何もバックアップされませんでした。除外された仮想マシン: {skipped:list}。"
     ),
     "msg.repeated-checkpoint-failure": (
-        "仮想マシン「{vm}」のチェックポイント作成が、{first:time} から {last:time} までの "
-        "{streak} 回の連続したバックアップで失敗しています。"
+        "仮想マシン「{vm}」のチェックポイント作成が、{first:span}、"
+        "{streak} 回続けてバックアップで失敗しています。"
     ),
     "msg.destroy-snapshot-failed": (
         "{time:time} に DestroySnapshot が失敗しました。戻り値: {code:msg}。"
@@ -188,7 +188,7 @@ EVIDENCE_ROLES = {
 
 TEXT_REPORT = {
     "text.totals": (
-        "読み込んだファイル {files_read} 件、不明 {files_unknown} 件、拒否 {files_refused} 件; "
+        "読み込んだファイル {files_read} 件、不明 {files_unknown} 件、拒否 {files_refused} 件。"
         "{lines} 行、{events} イベント、未解析 {unparsed} 行"
     ),
     "text.incomplete": (
@@ -202,6 +202,7 @@ TEXT_REPORT = {
     "text.outcome.success": "成功",
     "text.outcome.partial": "一部成功",
     "text.outcome.failed": "失敗",
+    "text.outcome.unknown": "不明",
     "text.vms-mentioned": "仮想マシン {count} 台",
     "text.vms-skipped": "、除外: {names}",
     "text.no-findings": "検出結果はありません。",
@@ -209,13 +210,14 @@ TEXT_REPORT = {
     "text.severity.error": "エラー",
     "text.severity.warning": "警告",
     "text.severity.info": "情報",
-    "text.vm": "仮想マシン {vm}",
-    "text.seen-at": "日時 {when}",
+    "text.vm": "仮想マシン: {vm}",
+    "text.seen-at": "日時: {when}",
     "text.time-unknown": "時刻不明",
     "text.missing-link": "不足している証拠: {link}",
     "text.explained-by": "原因となる検出結果: {ids}",
     "text.remediation": "対処方法: {step}",
-    "text.more-evidence": "… ほか {count} 行の証拠",
+    "text.more-evidence.one": "… ほか 1 行の証拠",
+    "text.more-evidence": "… ほか {count} 行の証拠 (-v で表示)",
     "text.unparsed": "未解析の行: {total} 行 ({shapes} パターン)",
     "text.rules-not-run": "実行されなかったルール",
     "text.diagnostics": "診断 ({count} 件)",
@@ -360,12 +362,13 @@ HOST_CLOCK = {
         "相関の時間枠内にないため、ホストのローカル時刻を UTC として表示しています"
     ),
     "clock.inferred": (
-        "{offset} と推定: このオフセットでは、基準とした記録 (クリーンアップ、チェックポイントの"
-        "失敗) {anchors} 件のうち {explained} 件の直後に VMMS のイベントが位置します"
-        "{rivals:msg}{hints:msg}"
+        "{offset} と推定しました。このオフセットにすると、手掛かりとした記録 (クリーンアップと"
+        "チェックポイントの失敗) {anchors} 件のうち {explained} 件で、直後に VMMS のイベントが"
+        "記録されています{rivals:msg}{hints:msg}"
     ),
     "clock.inferred.rivals": (
-        "。ほかに {rival_count} 個のオフセットが同数の記録に当てはまります (遅延が最小のものを選択)"
+        "。ほかに {rival_count} 個のオフセット ({rival_list:list}) も同じ件数に当てはまるため、"
+        "記録間の時間差の合計が最も小さいものを選びました"
     ),
     "clock.inferred-zone": (
         "{offsets}{family:msg} と推定 ({zone} として。切り替えが同じ IANA タイム ゾーン {zones} "
@@ -450,6 +453,50 @@ WMI_RETURN_CODES = {
     "wmi.32778": "メモリ不足",
 }
 
+REPORT_ISSUE_13 = {  # 原因を先に、誤りを明示、文言 (issue 13)
+    "count.once": "1 回",
+    "count.times": "{count} 回",
+    "span.at": "{time} に",
+    "span.between": "{first} から {last} までの間に",
+    "text.root-cause": "根本原因 {number}/{total} ({severity}): {title}",
+    "text.incident.vms": "対象の仮想マシン ({count} 台): {names}",
+    "text.incident.job": "ジョブまたはホスト全体 (特定の仮想マシンなし)",
+    "text.incident.likewise": "({names} も同様)",
+    "text.incident.explains": "この原因で発生した問題: {items}",
+    "text.incident.count-item": "{title} {count} 件",
+    "text.what-to-do": "対処方法 (順に実施):",
+    "text.step": "{number}. {step}",
+    "html.section.root-causes": "根本原因 ({count} 件)",
+    "text.meta-separator": " / ",
+    "text.evidence": "証拠:",
+    "text.evidence-of": "証拠 ({vm}):",
+    "text.findings": "すべての検出結果 ({count} 件)",
+    "text.part-of": "根本原因 {number} の一部です。対処方法はそちらを参照してください",
+    "text.clock-choice": (
+        "検出結果はこの選択に左右される可能性があります。{rivals:list} でもログと同じように"
+        "一致します。ホストのタイム ゾーンがわかっている場合は --tz で指定してください "
+        "(例: --tz {example})"
+    ),
+    "err.unknown-vm": "--vm {vm}: {bundle} にその名前の仮想マシンはありません。{hint:sentence}",
+    "err.unknown-vm.close": "もしかして: {close:list}",
+    "err.unknown-vm.known": "記録されている仮想マシン: {known:list}",
+    "err.unknown-vm.none": "このバンドルには仮想マシンの記録がありません。",
+    "err.empty-range": (
+        "--since {since} が --until {until} より後のため、対象の期間が空です"
+    ),
+    "err.not-a-time": (
+        "時刻として解釈できません: {value} (ISO 8601 で指定してください。例: 2024-03-11T00:30)"
+    ),
+    "err.unknown-rules": "不明なルール ID: {ids}",
+    "err.output-suffix": (
+        "-o {path}: 拡張子から形式を判断できません。.txt .json .jsonl .csv .sarif .xml .html "
+        "のいずれかを使うか、-o を 1 つにして --format を指定してください"
+    ),
+    "parse.diagnostic": "{path}: {message}",
+    "parse.unknown-kind": "avlogparse が読み取れるログではありません (種類不明)。解析していません",
+    "parse.incomplete": "{count} 個のファイルを最後まで読み込めませんでした",
+}
+
 MESSAGES: dict[str, str] = {
     **RULE_TITLES,
     **FINDING_MESSAGES,
@@ -462,6 +509,7 @@ MESSAGES: dict[str, str] = {
     **TIMELINE,
     **HOST_CLOCK,
     **HELPERS,
+    **REPORT_ISSUE_13,
     **HRESULT_TEXTS,
     **WMI_RETURN_CODES,
 }

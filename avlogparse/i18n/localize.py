@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from avlogparse.i18n import check_language, has_text, ja, text
+from avlogparse.i18n import check_language, has_text, ja, localized_reference, text
 from avlogparse.models.findings import Finding
 from avlogparse.models.report import Report
 from avlogparse.models.timeline import Timeline
@@ -31,8 +31,24 @@ def localize_finding(finding: Finding, lang: str) -> Finding:
             "message": text(finding.message_id, lang, **finding.message_args),
             "remediation": [text(step, lang) for step in finding.remediation_ids],
             "missing_links": [text(link, lang) for link in finding.missing_link_ids],
+            "references": [localized_reference(url, lang) for url in finding.references],
         }
     )
+
+
+def with_causes_fix(findings: list[Finding]) -> list[Finding]:
+    """Findings explained by another (``explained_by``) carry their cause's fix: its
+    remediation steps replace their own generic ones ("read the logs for the reason" once
+    the reason is known)."""
+    by_id = {f.id: f for f in findings}
+    fixed = []
+    for finding in findings:
+        causes = [by_id[c] for c in finding.explained_by if c in by_id]
+        steps = list(dict.fromkeys(s for c in causes for s in c.remediation_ids))
+        if steps and steps != finding.remediation_ids:
+            finding = finding.model_copy(update={"remediation_ids": steps})
+        fixed.append(finding)
+    return fixed
 
 
 def localize_findings(findings: list[Finding], lang: str | None) -> list[Finding]:
@@ -47,7 +63,7 @@ def localize_report(report: Report, lang: str) -> Report:
     """A copy of ``report`` with its findings, rule runs, time alignment and timeline in
     ``lang``."""
     check_language(lang)
-    findings = [localize_finding(f, lang) for f in report.findings]
+    findings = [localize_finding(f, lang) for f in with_causes_fix(report.findings)]
     rules = []
     for run in report.rules:
         title_key = f"rule.{run.rule_id}.title"

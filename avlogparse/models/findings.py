@@ -27,10 +27,16 @@ class Evidence(BaseModel):
     role: str | None = Field(
         default=None, description="what this record proves, e.g. 'cleanup-success'"
     )
+    record_id: int | None = Field(
+        default=None,
+        description="EventRecordID of an event (added in 1.3): with path and line it locates "
+        "an event even when several share a line",
+    )
 
     @property
     def location(self) -> Location:
-        return Location(self.path, self.line)
+        """``path:line``, or ``path:line#record_id`` for an event (see :class:`Location`)."""
+        return Location(self.path, self.line, self.record_id)
 
 
 class VmRef(BaseModel):
@@ -102,6 +108,6 @@ class Finding(BaseModel):
 
 def finding_id(rule_id: str, vm: VmRef | None, evidence: list[Evidence]) -> str:
     """Stable across runs on the same bundle: rule, VM and the first evidence line."""
-    anchor = str(evidence[0].location) if evidence else ""
+    anchor = f"{evidence[0].path}:{evidence[0].line}" if evidence else ""  # ids predate #rid
     key = f"{rule_id}|{vm.id or vm.name if vm else ''}|{anchor}"
     return f"{rule_id}:{hashlib.sha1(key.encode()).hexdigest()[:10]}"

@@ -25,14 +25,17 @@ UNPARSED = "unparsed"
 
 class Location(NamedTuple):
     """Where something sits in a bundle: member path, 1-based line and, for a Windows event,
-    its EventRecordID. ``str()`` gives ``path:line``, the form every output cites."""
+    its EventRecordID. ``str()`` gives ``path:line`` (``path:line#record_id`` for an event
+    with an EventRecordID, so events that share a line, as in a one-line export, are told
+    apart: ``export.xml:2#4205``), the form every output cites."""
 
     path: str
     line: int | None = None
     record_id: int | None = None
 
     def __str__(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}"
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return where if self.record_id is None else f"{where}#{self.record_id}"
 
 
 class RecordBase(BaseModel):

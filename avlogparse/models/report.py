@@ -6,11 +6,12 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_serializer
 
 from avlogparse.models.diagnostics import Diagnostic, text_without_surrogates
 from avlogparse.models.display import show
 from avlogparse.models.findings import Finding, VmRef
+from avlogparse.models.incidents import Incident, group_incidents
 from avlogparse.models.severity import Severity
 from avlogparse.models.timeline import Timeline
 
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = "1.3"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor).
 
-1.3 added ``time_alignment.zone_name``, ``rule_family``, ``offsets_minutes``, ``switches``,
-``evidence`` and ``rivals`` (the host clock across daylight saving time)."""
+1.1 added ``timeline``; 1.2 ``reason_id``/``reason_args`` of the time alignment; 1.3
+``incidents`` (root cause first), ``Evidence.record_id``, the run outcome ``unknown``, and
+``time_alignment.zone_name``, ``rule_family``, ``offsets_minutes``, ``switches``,
+``evidence`` and ``rivals`` (the host clock across daylight saving time).
+"""
 
 
 class ToolInfo(BaseModel):
@@ -155,7 +159,9 @@ class BackupRunSummary(BaseModel):
     last_line: int
     started: datetime | None
     ended: datetime | None
-    outcome: Literal["success", "partial", "failed"]
+    outcome: Literal["success", "partial", "failed", "unknown"] = Field(
+        description="'unknown' (added in 1.3): the log shows no outcome of the run"
+    )
     vms_mentioned: list[VmRef]
     vms_skipped: list[VmRef]
 
@@ -215,6 +221,15 @@ class Report(BaseModel):
         """A bundle path that is not UTF-8 (``bundle-\\xff``) as escapes: JSON cannot carry
         its lone surrogates; the attribute itself keeps the real path."""
         return text_without_surrogates(bundle)
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="root causes with the findings they explain, worst first (added in 1.3; "
+        "derived from the findings, see models/incidents.py)"
+    )
+    @property
+    def incidents(self) -> list[Incident]:
+        """The findings grouped cause first (see :mod:`avlogparse.models.incidents`)."""
+        return group_incidents(self.findings)
 
     @property
     def complete(self) -> bool:

@@ -16,6 +16,7 @@ from avlogparse.i18n.localize import localize_report
 from avlogparse.models.report import Report
 from avlogparse.render.csv_findings import render_csv
 from avlogparse.render.findings_jsonl import render_findings_jsonl
+from avlogparse.render.github import render_github
 from avlogparse.render.html import render_html
 from avlogparse.render.junit import render_junit
 from avlogparse.render.sarif import render_sarif
@@ -35,7 +36,8 @@ def iter_json(report: Report) -> Iterator[str]:
     ``report.model_dump_json(indent=2)``.
     """
     yield "{"
-    for index, name in enumerate(type(report).model_fields):
+    names = [*type(report).model_fields, *type(report).model_computed_fields]
+    for index, name in enumerate(names):
         piece = report.model_dump_json(indent=2, include={name})  # {\n  "name": …\n}
         yield ",\n" if index else "\n"
         yield piece[2:-2]
@@ -49,11 +51,40 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "csv": render_csv,
     "jsonl": render_findings_jsonl,
     "html": render_html,
+    "github": render_github,
 }
 
 
 FORMATS: tuple[str, ...] = ("text", *RENDERERS)
 """Every format ``analyze --format`` writes: the text report plus the machine formats."""
+
+SUFFIXES: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".junit": "junit",
+    ".html": "html",
+    ".htm": "html",
+    ".github": "github",
+}
+"""The format an output file's suffix names (``-o report.sarif -o report.html``)."""
+
+CSV_BOM = "\ufeff"
+"""What makes Excel read a CSV file as UTF-8 (``--excel``; by default under ``--lang ja``,
+where Excel on Japanese Windows would otherwise read it as Shift-JIS)."""
+
+
+def format_of_path(path: str) -> str | None:
+    """The format of an output file by its suffix (``report.sarif.json`` is SARIF)."""
+    name = path.lower()
+    if name.endswith(".sarif.json"):
+        return "sarif"
+    dot = name.rfind(".")
+    return SUFFIXES.get(name[dot:]) if dot >= 0 else None
 
 
 def render_reports(
@@ -63,13 +94,15 @@ def render_reports(
     lang: str = "en",
     colour: bool = False,
     verbose: bool = False,
+    excel: bool = False,
 ) -> str:
     """Several bundles' reports as ONE document of ``fmt``, texts in ``lang``.
 
     One SARIF log with a run per bundle, one ``<testsuites>``, one CSV header, a JSON array
     (a single object for one bundle); text and JSONL are simply concatenated.
     """
-    return "".join(iter_reports(reports, fmt, lang=lang, colour=colour, verbose=verbose))
+    pieces = iter_reports(reports, fmt, lang=lang, colour=colour, verbose=verbose, excel=excel)
+    return "".join(pieces)
 
 
 def iter_reports(
@@ -79,10 +112,12 @@ def iter_reports(
     lang: str = "en",
     colour: bool = False,
     verbose: bool = False,
+    excel: bool = False,
 ) -> Iterator[str]:
     """:func:`render_reports` in pieces to write one after the other: the JSON of one bundle
     comes a field at a time (see :func:`iter_json`), other documents whole. Errors (an
-    unknown format, HTML of several bundles) are raised by the call, before any piece."""
+    unknown format, HTML of several bundles) are raised by the call, before any piece.
+    ``excel``: a CSV document starts with a UTF-8 BOM (:data:`CSV_BOM`)."""
     reports = [r if r.lang == lang else localize_report(r, lang) for r in reports]
     if fmt == "text":
         return iter([render_text(r, colour=colour, verbose=verbose) for r in reports])
@@ -90,7 +125,8 @@ def iter_reports(
         raise ConfigError(f"unknown format {fmt!r} (one of text, {', '.join(RENDERERS)})")
     if fmt == "json" and len(reports) == 1:
         return chain(iter_json(reports[0]), "\n")
-    return iter([_document(fmt, [RENDERERS[fmt](r) for r in reports])])
+    document = _document(fmt, [RENDERERS[fmt](r) for r in reports])
+    return iter([CSV_BOM + document if fmt == "csv" and excel else document])
 
 
 def _document(fmt: str, parts: list[str]) -> str:
@@ -136,15 +172,20 @@ _COMBINE: dict[str, Callable[[list[str]], str]] = {
     "junit": _junit_suites,
     "csv": _csv_rows,
     "html": _one_html,
+    "github": "".join,
 }
 
 __all__ = [
+    "CSV_BOM",
     "FORMATS",
     "RENDERERS",
+    "SUFFIXES",
+    "format_of_path",
     "iter_json",
     "iter_reports",
     "render_csv",
     "render_findings_jsonl",
+    "render_github",
     "render_html",
     "render_json",
     "render_junit",

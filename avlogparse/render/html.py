@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from functools import partial
 
-from avlogparse.i18n import evidence_role, text
+from avlogparse.i18n import clock_time, evidence_role, text
 from avlogparse.i18n.localize import localize_report
 from avlogparse.models.diagnostics import Diagnostic
 from avlogparse.models.findings import Finding
@@ -65,7 +65,20 @@ body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #f
 .avl .n { font-variant-numeric: tabular-nums; }
 .avl code, .avl .mono { font-family: ui-monospace, Consolas, "Liberation Mono", monospace;
   font-size: 12px; }
-.avl td code { white-space: pre-wrap; word-break: break-all; }
+.avl td code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.avl td, .avl p, .avl li { overflow-wrap: break-word; }
+.avl li code, .avl p code { background: #f6f8fa; border-radius: 4px; padding: 0 3px; }
+.avl .incident { border: 2px solid #d0d7de; border-radius: 8px; padding: 12px 16px;
+  margin: 12px 0; }
+.avl .incident .vms { font-weight: 600; }
+.avl .timeline-box { overflow-x: auto; }
+.avl .timeline-box svg.avl-timeline { min-width: 1100px; }
+@media (max-width: 900px) {
+  body.avl { padding: 12px; }
+  .avl table { font-size: 12px; }
+  .avl th { white-space: normal; }
+  .avl .card { min-width: 140px; }
+}
 .avl .badge { display: inline-block; color: #fff; border-radius: 10px; padding: 0 8px;
   font-size: 12px; font-weight: 600; text-transform: uppercase; margin-right: 6px;
   white-space: nowrap; }
@@ -109,8 +122,10 @@ def render_html(report: Report, lang: str | None = None) -> str:
         f'<p class="sub">{subtitle}</p>',
         "</header>",
         summary_html(report),
+        _heading("h2", label("html.section.root-causes", count=len(report.incidents))),
+        incidents_html(report),
         _heading("h2", label("html.section.timeline")),
-        timeline_svg(report.timeline, lang),
+        f'<div class="timeline-box">{timeline_svg(report.timeline, lang)}</div>',
         _heading("h2", label("html.section.findings", count=len(findings))),
         findings_table_html(findings, link=True, lang=lang) if len(findings) > 1 else "",
         *(finding_html(f, report.time_alignment.host_zone(), lang) for f in findings),
@@ -142,11 +157,59 @@ def report_repr_html(report: Report) -> str:
         report.lang,
         _heading("h3", label("html.repr-title", bundle=report.bundle)),
         summary_html(report),
+        _heading("h4", label("html.section.root-causes", count=len(report.incidents))),
+        incidents_html(report),
         _heading("h4", label("html.findings")),
         findings_table_html(report.findings, lang=report.lang),
         _heading("h4", label("html.section.inputs")),
         inputs_table_html(report.inputs, report.lang),
     )
+
+
+def incidents_html(report: Report) -> str:
+    """Root causes first: each incident with its VMs, what it explains (counts, linked to
+    the findings further down) and every remediation step in order."""
+    label = partial(text, lang=report.lang)
+    by_id = {f.id: f for f in report.findings}
+    blocks = []
+    for number, incident in enumerate(report.incidents, 1):
+        causes = [by_id[i] for i in incident.causes if i in by_id]
+        symptoms = [by_id[i] for i in incident.symptoms if i in by_id]
+        first = causes[0]
+        separator = label("list.separator")
+        vms = separator.join(vm.name or vm.id or "?" for vm in incident.vms)
+        who = (
+            label("text.incident.vms", count=len(incident.vms), names=vms)
+            if incident.vms
+            else label("text.incident.job")
+        )
+        counted: dict[str, tuple[int, Finding]] = {}
+        for symptom in symptoms:
+            count, _ = counted.get(symptom.rule_id, (0, symptom))
+            counted[symptom.rule_id] = (count + 1, symptom)
+        explains = separator.join(
+            f'<a href="#{html_text(f.id)}">'
+            + html_text(label("text.incident.count-item", count=n, title=f.title))
+            + "</a>"
+            for n, f in counted.values()
+        )
+        steps = list(dict.fromkeys(step for cause in causes for step in cause.remediation))
+        severity = label(_severity_key(incident.severity))
+        parts = [
+            f'<section class="incident" id="incident-{number}">',
+            _badge(incident.severity, severity),
+            f'<h3><a href="#{html_text(first.id)}">{html_text(first.title)}</a></h3>',
+            f'<p class="vms">{html_text(who)}</p>',
+            f"<p>{html_text(first.message)}</p>",
+        ]
+        if explains:
+            prefix, _, _ = label("text.incident.explains", items="\0").partition("\0")
+            parts.append(f"<p>{html_text(prefix)}{explains}</p>")
+        if steps:
+            parts.append(_heading("h4", label("html.what-to-do")) + _list("ol", steps))
+        parts.append("</section>")
+        blocks.append("".join(parts))
+    return "".join(blocks) or _empty(label("html.no-findings"))
 
 
 def finding_repr_html(finding: Finding) -> str:
@@ -429,8 +492,17 @@ def _reference(url: str) -> str:
     return f'<span class="mono">{shown}</span>'
 
 
+_CODE_SPAN = re.compile(r"`([^`]{1,500})`")
+
+
+def prose_html(value: str) -> str:
+    """Escaped text with its Markdown code spans (`` `Restart-Service vmms` ``) as
+    ``<code>``: the catalogs write commands that way."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", html_text(value))
+
+
 def _list(tag: str, items: Iterable[str]) -> str:
-    return f"<{tag}>" + "".join(f"<li>{html_text(item)}</li>" for item in items) + f"</{tag}>"
+    return f"<{tag}>" + "".join(f"<li>{prose_html(item)}</li>" for item in items) + f"</{tag}>"
 
 
 def _number(value: int) -> str:
@@ -443,7 +515,7 @@ def _when(moment: datetime | None, zone: tzinfo | None = None) -> str:
         return ""
     if zone is not None and moment.tzinfo is not None:
         moment = in_zone(moment, zone)
-    return moment.isoformat(sep=" ", timespec="seconds")
+    return clock_time(moment)
 
 
 def _log_text(line: str, lang: str, visible: int = 240) -> str:
@@ -452,7 +524,7 @@ def _log_text(line: str, lang: str, visible: int = 240) -> str:
     An event's XML is long and starts with boilerplate, so its ID and rendered message
     are shown first.
     """
-    gist = _event_gist(line, lang)
+    gist = event_gist(line, lang)
     if gist is None and len(line) <= visible:
         return f"<code>{html_text(line)}</code>"
     shown = gist or line[:visible] + "…"
@@ -468,7 +540,7 @@ _EVENT_ID = re.compile(r"<EventID\b[^>]{0,200}>\s*(\d{1,6})\s*</EventID>")
 _EVENT_MESSAGE = re.compile(r"<Message>([^<]{1,2000})</Message>")
 
 
-def _event_gist(line: str, lang: str) -> str | None:
+def event_gist(line: str, lang: str) -> str | None:
     """``Event 19100: 'VM' background disk merge failed …`` from an event's XML, if it has
     both."""
     if not line.startswith("<Event"):

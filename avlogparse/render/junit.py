@@ -85,7 +85,7 @@ def render_junit(report: Report, *, timestamp: datetime | None = None) -> str:
 
 def _subjects(findings: list[Finding]) -> list[str]:
     """Who each finding is about; the finding id is added where that alone is not unique."""
-    labels = [f.vm.label() if f.vm else f.host or "bundle" for f in findings]
+    labels = [f.vm.label() if f.vm else f.host or _job_label(f) for f in findings]
     repeated = Counter(labels)
     return [
         f"{label}, {finding.id}" if repeated[label] > 1 else label
@@ -93,12 +93,22 @@ def _subjects(findings: list[Finding]) -> list[str]:
     ]
 
 
+def _job_label(finding: Finding) -> str:
+    """A job-level finding by when it happened (stable across builds of the same bundle)."""
+    if finding.first_seen is not None:
+        return f"job at {finding.first_seen.isoformat(timespec='seconds')}"
+    return f"job {finding.id}"
+
+
 def _child(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
     return ET.SubElement(parent, tag, {key: xml_safe(value) for key, value in attributes.items()})
 
 
 def _testcase(suite: ET.Element, rule_id: str, name: str) -> ET.Element:
-    return _child(suite, "testcase", classname=f"{SUITE_NAME}.{rule_id}", name=name)
+    # the rules run in microseconds after the parse; the suite's time is the whole analysis
+    return _child(
+        suite, "testcase", classname=f"{SUITE_NAME}.{rule_id}", name=name, time="0.000"
+    )
 
 
 def _properties(suite: ET.Element, report: Report) -> None:

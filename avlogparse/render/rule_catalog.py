@@ -15,7 +15,9 @@ from avlogparse.i18n import LANGUAGES
 from avlogparse.i18n.localize import rule_text
 from avlogparse.rules import ALL_RULES, Rule
 
-FIXTURES_LINK = "../../tests/rules/{rule_id}/"
+FIXTURES_PATH = "tests/rules/{rule_id}/"
+"""Where a rule's fixtures are in the repository: named, not linked (the built docs site
+holds only ``docs/``, so a link there would be broken)."""
 """Link to a rule's fixture folder, relative to ``docs/rules/index.md``."""
 
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
@@ -72,7 +74,7 @@ def render_rule_catalog_markdown(lang: str = "en") -> str:
 
 
 def _rule_section(rule: Rule, texts: RuleTexts) -> list[str]:
-    fixtures = FIXTURES_LINK.format(rule_id=rule.id)
+    fixtures = FIXTURES_PATH.format(rule_id=rule.id)
     lines = [
         f"## {rule.id}",
         "",
@@ -80,7 +82,7 @@ def _rule_section(rule: Rule, texts: RuleTexts) -> list[str]:
         "",
         f"- Severity: `{rule.severity.value}`",
         f"- Requires: {_requires(rule)}",
-        f"- Fixtures: [`tests/rules/{rule.id}/`]({fixtures})",
+        f"- Fixtures: `{fixtures}` in the repository",
         "",
         escape_markdown(texts.summary),
         "",

@@ -42,7 +42,23 @@ from avlogparse.rules.base import Rule
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://pypi.org/project/avlogparse/"
+def _information_uri() -> str | None:
+    """The documentation address the package declares (``[project.urls] Documentation``);
+    None when it declares none (the field is then left out, never pointed at a guess)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        urls: list[str] = metadata("avlogparse").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("documentation", "docs", "homepage"):
+            return str(url.strip())
+    return None
+
+
+INFORMATION_URI = _information_uri()
 BASE_ID = "BUNDLE"
 MAX_LOCATIONS = 1000
 """GitHub keeps a result with at most this many locations (primary plus related)."""
@@ -80,15 +96,18 @@ def sarif_log(report: Report) -> Json:
             "driver": {
                 "name": report.tool.name,
                 "version": report.tool.version,
-                "informationUri": INFORMATION_URI,
+                **({"informationUri": INFORMATION_URI} if INFORMATION_URI else {}),
                 "rules": [_descriptor(rule) for rule in rules],
             }
         },
         "invocations": [_invocation(report, locator, rule_index)],
         "originalUriBaseIds": {
             BASE_ID: {
-                "uri": locator.base_uri,
-                "description": {"text": "Where the analysed bundle's paths start."},
+                "description": {
+                    "text": "The folder that holds the analysed bundle (or, for an archive, "
+                    "the archive); left for the viewer to resolve: a report never carries "
+                    "the analysing machine's paths."
+                },
             }
         },
         "artifacts": [_artifact(item) for item in report.inputs],
@@ -197,8 +216,6 @@ class _Locator:
         bundle = Path(report.bundle)
         name = bundle.name
         is_file = any(i.path == name or i.path.startswith(f"{name}!") for i in report.inputs)
-        base = bundle.absolute().parent if is_file else bundle.absolute()
-        self.base_uri = base.as_uri().rstrip("/") + "/"
         self.root_uri = quote(name, safe="!") if is_file else "./"
         self.artifact_index = {item.path: index for index, item in enumerate(report.inputs)}
 
@@ -221,11 +238,15 @@ class _Locator:
 
 def _evidence_location(evidence: Evidence, locator: _Locator, location_id: int) -> Json:
     role = f"{evidence.role}: " if evidence.role else ""
-    return {
+    location: Json = {
         "id": location_id,
         "physicalLocation": locator.physical(evidence.path, evidence.line),
         "message": {"text": f"{role}{evidence.text}"},
     }
+    if evidence.record_id is not None:  # events sharing a line told apart
+        where = str(evidence.location)
+        location["properties"] = {"eventRecordId": evidence.record_id, "where": where}
+    return location
 
 
 # --- results ---------------------------------------------------------------------------------

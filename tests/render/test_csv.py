@@ -30,7 +30,7 @@ def test_one_row_per_finding_with_its_fields(sample_report: Report) -> None:
         assert row["host"] == (finding.host or "")
         assert row["first_seen"] == (finding.first_seen.isoformat() if finding.first_seen else "")
         assert row["message"] == finding.message
-        assert row["evidence"] == "; ".join(f"{e.path}:{e.line}" for e in finding.evidence)
+        assert row["evidence"] == "; ".join(str(e.location) for e in finding.evidence)
         assert row["remediation"].split("\n") == finding.remediation
 
 

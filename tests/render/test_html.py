@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import struct
@@ -20,7 +19,7 @@ from avlogparse.i18n.localize import localize_report
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.report import InputFile, Report
 from avlogparse.models.timeline import Timeline, TimelineEntry
-from avlogparse.render.html import render_html
+from avlogparse.render.html import prose_html, render_html
 from avlogparse.render.timeline_svg import timeline_svg
 
 ROOT = Path(__file__).parent.parent.parent
@@ -93,12 +92,12 @@ def test_findings_show_evidence_remediation_and_references(report: Report, page:
     for finding in report.findings:
         assert f'id="{finding.id}"' in page
         for evidence in finding.evidence:
-            assert f"{evidence.path}:{evidence.line}</span>" in page
+            assert f"{evidence.location}</span>" in page
         for step in finding.remediation:
-            assert html.escape(step) in page
-    assert '<a href="https://www.dell.com/support/kbdoc/en-ly/000044579/"' in page
+            assert prose_html(step) in page
+    assert '<a href="https://www.dell.com/support/kbdoc/en-us/000044579/"' in page
     # event times are shown on the host clock, like the plug-in's
-    assert "2024-03-11 00:42:05+09:00" in page
+    assert "2024-03-11 00:42:05 +09:00" in page
 
 
 def test_long_event_xml_folds_without_script(page: str) -> None:
@@ -202,7 +201,7 @@ def test_japanese_page_has_every_word_of_its_own_in_japanese(report: Report) -> 
     page = render_html(report, lang="ja")
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings == [
-        "タイムライン (ホスト時刻)", "検出結果 (10 件)", "バックアップ実行", "入力ファイル",
+        "根本原因 (1 件)", "タイムライン (ホスト時刻)", "検出結果 (10 件)", "バックアップ実行", "入力ファイル",
         "解析できなかった行の形式", "ルール", "診断メッセージ",
     ]  # fmt: skip
     assert "<h1>Avamar Hyper-V バックアップ診断レポート</h1>" in page
@@ -221,7 +220,7 @@ def test_japanese_page_has_every_word_of_its_own_in_japanese(report: Report) -> 
         for tag in (f">{english}<", f">{english} (", f'"{english}"'):
             assert tag not in page, tag
     assert "重大 1 件" in page and "エラー 9 件" in page and "失敗 1 回、成功 2 回" in page
-    assert "UTC+09:00 (推定)" in page and "と推定: このオフセットでは" in page
+    assert "UTC+09:00 (推定)" in page and "と推定しました。このオフセットにすると" in page
     assert "<title>仮想マシンごとのタイムライン (ホスト時刻)</title>" in page
     assert ">ジョブ / ホスト<title>" in page and page.count("+23 時間") == 2
     assert "バックアップ実行 3 の終了: 失敗" in page  # a timeline label, in a tooltip
@@ -286,7 +285,7 @@ def test_notebook_views_escape_and_summarise(report: Report) -> None:
     assert "<h4>Evidence</h4>" in finding_view and "<h4>What to do</h4><ol>" in finding_view
     # on its own, a finding shows event times on the clock of its first sighting
     merge = next(f for f in report.findings if f.rule_id == "checkpoint-merge-failed")
-    assert "2024-03-11 00:42:05+09:00" in merge._repr_html_()
+    assert "2024-03-11 00:42:05 +09:00" in merge._repr_html_()
     timeline_view = hostile.timeline._repr_html_()
     assert timeline_view.startswith("<svg") and "<script" not in timeline_view.lower()
 
@@ -302,12 +301,13 @@ def png_size(path: Path) -> tuple[int, int]:
     not (shutil.which("chromium") or shutil.which("chromium-browser")),
     reason="chromium is not installed",
 )
-def test_headless_chromium_renders_the_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("width", [1400, 800])
+def test_headless_chromium_renders_the_page(tmp_path: Path, width: int) -> None:
     png = tmp_path / "report.png"
     subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "screenshot_html.py"), "--out", str(png),
-         "--height", "900"],
+         "--height", "900", "--width", str(width)],
         check=True, timeout=240, capture_output=True,
     )  # fmt: skip
-    assert png_size(png) == (1280, 900)
+    assert png_size(png) == (width, 900)
     assert png.stat().st_size > 30_000  # a blank page compresses to a few kB

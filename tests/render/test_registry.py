@@ -7,7 +7,7 @@ from avlogparse.render import RENDERERS
 
 
 def test_every_format_is_registered() -> None:
-    assert set(RENDERERS) == {"json", "sarif", "junit", "csv", "jsonl", "html"}
+    assert set(RENDERERS) == {"json", "sarif", "junit", "csv", "jsonl", "html", "github"}
 
 
 def test_each_renderer_renders_the_sample_and_an_empty_report(

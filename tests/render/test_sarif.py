@@ -28,9 +28,18 @@ def sarif_run(report: Report) -> dict[str, Any]:
     return run
 
 
-def resolve(run: dict[str, Any], artifact_location: dict[str, Any]) -> str:
-    base = run["originalUriBaseIds"][artifact_location["uriBaseId"]]["uri"]
+def resolve(artifact_location: dict[str, Any], base: str) -> str:
+    """An artifact's address once the viewer resolves ``BUNDLE`` to ``base`` (the report
+    names no local path of its own)."""
+    assert artifact_location["uriBaseId"] == "BUNDLE"
     return urljoin(base, artifact_location["uri"])
+
+
+def bundle_base(report: Report) -> str:
+    """Where the ``BUNDLE`` base of a report sits on the analysing machine."""
+    bundle = Path(report.bundle).absolute()
+    inside = any(i.path.startswith(bundle.name) for i in report.inputs)
+    return (bundle.parent if inside and bundle.suffix else bundle).as_uri().rstrip("/") + "/"
 
 
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -63,7 +72,9 @@ def test_driver_describes_every_rule_of_the_report(sample_report: Report) -> Non
     driver = sarif_run(sample_report)["tool"]["driver"]
     assert driver["name"] == "avlogparse"
     assert driver["version"] == sample_report.tool.version
-    assert driver["informationUri"].startswith("https://")
+    # the docs address the package declares, or none: never a guessed package index page
+    assert driver.get("informationUri", "https://").startswith("https://")
+    assert "pypi.org" not in driver.get("informationUri", "")
     assert [rule["id"] for rule in driver["rules"]] == [r.rule_id for r in sample_report.rules]
     for descriptor, rule in zip(driver["rules"], ALL_RULES, strict=True):
         title = rule_text(rule, "en").title
@@ -116,7 +127,8 @@ def test_locations_resolve_to_the_quoted_log_lines(sample_report: Report) -> Non
     for result in run["results"]:
         for location in result["locations"] + result.get("relatedLocations", []):
             physical = location["physicalLocation"]
-            file = Path(unquote(urlparse(resolve(run, physical["artifactLocation"])).path))
+            address = resolve(physical["artifactLocation"], bundle_base(sample_report))
+            file = Path(unquote(urlparse(address).path))
             if file.suffix != ".log":
                 continue
             line = file.read_text("utf-8").splitlines()[physical["region"]["startLine"] - 1]
@@ -147,15 +159,15 @@ def test_artifacts_and_invocation_of_a_complete_bundle(sample_report: Report) ->
 
 def test_paths_with_spaces_and_non_ascii_are_uri_escaped(edge_report: Report) -> None:
     run = sarif_run(edge_report)
-    base = run["originalUriBaseIds"]["BUNDLE"]["uri"]
-    assert base == "file:///srv/cases/%E6%A1%88%E4%BB%B6%2042/"
+    base = "file:///srv/cases/%E6%A1%88%E4%BB%B6%2042/"
+    assert "uri" not in run["originalUriBaseIds"]["BUNDLE"]  # no local path in the report
     first = run["results"][0]
     uri = first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "logs/avhypervvss%201.log"
     related = first["relatedLocations"][0]["physicalLocation"]["artifactLocation"]
     assert related["uri"] == "%E3%83%AD%E3%82%B0/winclustersvc.log"
     assert (
-        unquote(urlparse(resolve(run, related)).path) == "/srv/cases/案件 42/ログ/winclustersvc.log"
+        unquote(urlparse(resolve(related, base)).path) == "/srv/cases/案件 42/ログ/winclustersvc.log"
     )
     assert related["index"] == 1
 
@@ -166,7 +178,7 @@ def test_a_finding_without_evidence_points_at_the_bundle(edge_report: Report) ->
     (location,) = result["locations"]
     artifact = location["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": "./", "uriBaseId": "BUNDLE"}
-    assert resolve(run, artifact) == run["originalUriBaseIds"]["BUNDLE"]["uri"]
+    assert resolve(artifact, "file:///srv/cases/b/") == "file:///srv/cases/b/"
     assert result["level"] == "note"
 
 
@@ -207,10 +219,10 @@ def test_refused_and_partial_inputs_and_skipped_rules_are_notifications(
 
 def test_an_archive_bundle_is_based_on_its_folder(archive_report: Report) -> None:
     run = sarif_run(archive_report)
-    assert run["originalUriBaseIds"]["BUNDLE"]["uri"] == "file:///srv/cases/"
+    assert "uri" not in run["originalUriBaseIds"]["BUNDLE"]  # the analysing machine's path
     artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact["uri"] == "bundle.zip!logs/a.log"
-    assert resolve(run, artifact) == "file:///srv/cases/bundle.zip!logs/a.log"
+    assert resolve(artifact, "file:///srv/cases/") == "file:///srv/cases/bundle.zip!logs/a.log"
 
 
 def test_an_empty_report_has_rules_results_and_artifacts_empty(empty_report: Report) -> None:
