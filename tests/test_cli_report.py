@@ -189,11 +189,15 @@ def test_job_level_finding_stays_under_vm(capsys: pytest.CaptureFixture[str]) ->
 def test_parse_says_what_it_could_not_read(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    binary = tmp_path / "Security.evtx"
-    binary.write_bytes(b"ElfFile\x00" + bytes(range(256)) * 8)
+    binary = tmp_path / "image.bin"
+    binary.write_bytes(bytes(range(256)) * 8)
     code, out, err = run(capsys, "parse", str(binary))
     assert code == 3 and out == ""
-    assert "Security.evtx: info unknown-kind:" in err
+    assert "image.bin: info unknown-kind:" in err
+    broken = tmp_path / "Security.evtx"  # the signature of an .evtx, then nothing readable
+    broken.write_bytes(b"ElfFile\x00" + bytes(range(256)) * 8)
+    code, out, err = run(capsys, "parse", str(broken))
+    assert code == 3 and out == "" and "Security.evtx: error evtx-truncated:" in err
     truncated = tmp_path / "vmms.xml"
     whole = (SAMPLE / VMMS).read_text("utf-8")
     truncated.write_text(whole[: whole.index("<Event", 2000) + 300], "utf-8")

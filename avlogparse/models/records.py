@@ -27,13 +27,16 @@ class Location(NamedTuple):
     """Where something sits in a bundle: member path, 1-based line and, for a Windows event,
     its EventRecordID. ``str()`` gives ``path:line`` (``path:line#record_id`` for an event
     with an EventRecordID, so events that share a line, as in a one-line export, are told
-    apart: ``export.xml:2#4205``), the form every output cites."""
+    apart: ``export.xml:2#4205``), the form every output cites. A binary ``.evtx`` has no
+    lines: its records' ``line`` is the EventRecordID, cited once: ``System.evtx#4205``."""
 
     path: str
     line: int | None = None
     record_id: int | None = None
 
     def __str__(self) -> str:
+        if self.record_id is not None and self.line == self.record_id:
+            return f"{self.path}#{self.record_id}"
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return where if self.record_id is None else f"{where}#{self.record_id}"
 

@@ -47,7 +47,7 @@ def test_a_pause_longer_than_run_gap_starts_a_run_without_a_43419() -> None:
     )
     collector = _collect(quiet)
     assert [(r.first.line, r.last.line) for r in collector.runs] == [(1, 2), (3, 3)]
-    assert all(r.outcome == "success" for r in collector.runs)
+    assert all(r.outcome == "unknown" for r in collector.runs)  # no line says how they ended
 
 
 def test_a_43427_makes_the_run_failed() -> None:
