@@ -69,6 +69,7 @@ from pydantic import Field
 
 from avlogparse.catalog import HYPERV_EVENTS, MERGE_PROGRESS_EVENTS
 from avlogparse.correlation.coverage import channel_fact
+from avlogparse.correlation.hosts import LIVE_MIGRATION_EVENTS, MAX_MIGRATIONS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
@@ -1353,6 +1354,13 @@ class EventXmlSource(LogSource):
                         progress.append(compact(record))
                     else:
                         events.append(record if isinstance(record, EventRecord) else record.to_model())
+                elif (
+                    record.event_id in LIVE_MIGRATION_EVENTS
+                    and len(collector.migrations) < MAX_MIGRATIONS
+                    and provider is not None
+                    and "hyper-v" in provider.lower()
+                ):
+                    collector.migrations.append(compact(record))
             elif isinstance(record, Unparsed):
                 collector.note_unparsed(record)
         for (channel, provider), count in channels.items():
