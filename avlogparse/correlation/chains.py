@@ -131,9 +131,8 @@ def link_orphan_chains(
             start - windows.clock_skew, start + windows.merge_after_cleanup
         )
         for merge in window:
-            if same_host(cleanup.host, merge.host):
-                by_vm[vm_key(merge.vm)].append(merge)
-            elif jobs is not None and jobs.owns(cleanup, merge):
+            same = same_host(cleanup.host, merge.host)
+            if same or (jobs is not None and jobs.owns(cleanup, merge)):
                 by_vm[vm_key(merge.vm)].append(merge)
         for key, vm_merges in by_vm.items():
             last_failure = max(m.utc for m in vm_merges)

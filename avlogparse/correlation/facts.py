@@ -224,7 +224,8 @@ def _infer_clocks(
         return infer_clock(collector, windows), {}
     clocks: dict[str | None, HostClock] = {}
     for host in local_records:
-        clocks[host] = clock_from_anchors(clock_anchors(_host_view(collector, host, hosts), windows))
+        anchors = clock_anchors(_host_view(collector, host, hosts), windows)
+        clocks[host] = clock_from_anchors(anchors)
     main = max(local_records, key=lambda h: (local_records[h], h is not None, h or ""))
     return clocks[main], clocks
 
