@@ -38,6 +38,13 @@ FINDING_MESSAGES = {
         "'{vm}' {attempts} time(s) afterwards with {hresult:hresult}. An orphaned .avhdx is "
         "probably left in the VM's folder.{consequence:sentence}"
     ),
+    "msg.orphaned-checkpoint.cluster": (
+        "winclustersvc on {cleanup_host} reported the checkpoint cleanup of job '{job}' (group "
+        "{group}) successful at {cleanup_time:time}, but VMMS on cluster node {node} failed to "
+        "merge the checkpoint disk of '{vm}' {attempts} time(s) afterwards with "
+        "{hresult:hresult}. An orphaned .avhdx is probably left in the VM's folder."
+        "{consequence:sentence}"
+    ),
     "msg.orphaned-checkpoint.explains": (
         "This explains the checkpoint creation failure (43426) of the backup started "
         "{next_backup:time}."
@@ -76,6 +83,11 @@ FINDING_MESSAGES = {
     "msg.missing-evidence.vmms-admin": (
         "{failures} checkpoint creation failure(s) (43426) cannot be explained because the "
         "bundle holds no Hyper-V-VMMS-Admin events."
+    ),
+    "msg.missing-evidence.vmms-admin.node": (
+        "{failures} checkpoint creation failure(s) (43426) may not be explained: the bundle "
+        "holds no Hyper-V-VMMS-Admin events of cluster node {node} (nodes: {nodes:list}), "
+        "where a VM's checkpoint merge may have failed."
     ),
     "msg.missing-evidence.vmms-admin.other-channels": (
         "{failures} checkpoint creation failure(s) (43426) cannot be explained because the "

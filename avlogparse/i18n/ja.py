@@ -38,6 +38,13 @@ FINDING_MESSAGES = {
         "{hresult:hresult}。仮想マシンのフォルダーに孤立したチェックポイント (.avhdx) が"
         "残っている可能性があります。{consequence:sentence}"
     ),
+    "msg.orphaned-checkpoint.cluster": (
+        "{cleanup_host} の winclustersvc はジョブ「{job}」(グループ {group}) のチェックポイントの"
+        "クリーンアップが {cleanup_time:time} に成功したと記録していますが、その後クラスター "
+        "ノード {node} の VMMS は仮想マシン「{vm}」のチェックポイント ディスクのマージに "
+        "{attempts} 回失敗しています。エラー コード: {hresult:hresult}。仮想マシンのフォルダーに"
+        "孤立したチェックポイント (.avhdx) が残っている可能性があります。{consequence:sentence}"
+    ),
     "msg.orphaned-checkpoint.explains": (
         "これが、{next_backup:time} に開始されたバックアップでのチェックポイント作成の失敗 "
         "(43426) の原因です。"
@@ -80,6 +87,12 @@ FINDING_MESSAGES = {
     "msg.missing-evidence.vmms-admin": (
         "バンドルに Hyper-V-VMMS-Admin のイベントが含まれていないため、{failures} 件の"
         "チェックポイント作成の失敗 (43426) の原因を特定できません。"
+    ),
+    "msg.missing-evidence.vmms-admin.node": (
+        "バンドルにクラスター ノード {node} (ノード: {nodes:list}) の Hyper-V-VMMS-Admin の"
+        "イベントが含まれていないため、{failures} 件のチェックポイント作成の失敗 (43426) の"
+        "原因を特定できない可能性があります。仮想マシンのマージはこのノードで失敗している"
+        "可能性があります。"
     ),
     "msg.missing-evidence.vmms-admin.other-channels": (
         "バンドルに Hyper-V-VMMS-Admin のイベントが含まれていないため、{failures} 件の"
