@@ -147,3 +147,25 @@ def test_runner_reports_every_target(run_report: dict[str, Any]) -> None:
     for row in summary["targets"]:
         assert row["value"] >= 0 and isinstance(row["pass"], bool)
     assert "T4" in " ".join(row["target"] for row in run_report["encodings"]["utf-16"]["targets"])
+
+
+def test_cluster_bundle_incidents_found_across_nodes(tmp_path: Path) -> None:
+    """``--cluster``: folder per node, incident merges on the next node; every planted chain
+    is found (by VM and cleanup group) with its owning node, nothing else, and the spare host
+    stays out of the cluster."""
+    import avlogparse
+
+    truth = _generate(tmp_path, "--cluster")
+    assert truth["layout"] == "cluster"
+    report = avlogparse.analyze(tmp_path)
+    orphans = [f for f in report.findings if f.rule_id == "orphaned-checkpoint"]
+    found = {(f.vm.id if f.vm else None, f.data["group"]): f.host for f in orphans}
+    expected = {(o["vm_id"], o["cleanup_group"]): o["owner"] for o in truth["orphaned_checkpoint"]}
+    assert expected and found == expected
+    assert any(o["owner"] != o["host"] for o in truth["orphaned_checkpoint"])
+    no_targets = {
+        f.evidence[-1].line for f in report.findings if f.rule_id == "no-backup-targets"
+    }
+    assert no_targets == {e["line"] for e in truth["no_backup_targets"]}
+    assert [c.nodes for c in report.clusters] == [truth["cluster_nodes"]]
+    assert truth["standalone_hosts"][0] in {h.name for h in report.hosts}
