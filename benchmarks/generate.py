@@ -790,7 +790,7 @@ def generate(
     """Write the bundle and ``ground_truth.json``; return the ground truth."""
     started = time.perf_counter()
     plan = make_plan(lines, events, seed)
-    plan.cluster = cluster
+    plan.cluster = cluster  # ``cluster`` is the winclustersvc log's writer further down
     out_dir.mkdir(parents=True, exist_ok=True)
     hosts = plan.hosts
 
@@ -934,7 +934,7 @@ def generate(
             for d in plan.decoys
         ],
     }
-    if cluster:
+    if plan.cluster:
         _split_per_node(out_dir, plan, truth, encoding)
     (out_dir / "ground_truth.json").write_text(json.dumps(truth, indent=2), encoding="utf-8")
     return truth
