@@ -1065,6 +1065,9 @@ def _record(
         # read for every checkpoint of every VM: what the correlation needs, no model
         known = _hyperv_extra(data, _message(render, keys[14]), caches)
         known["computer"] = caches.texts[sys_text.get(keys[12])]
+    elif hyperv and event_id in LIVE_MIGRATION_EVENTS:  # which node, which VM: no model
+        known = _hyperv_extra(data, _message(render, keys[14]), caches)
+        known["computer"] = caches.texts[sys_text.get(keys[12])]
     channel = caches.texts[sys_text.get(keys[11])]
     return EventLine(
         path, line, raw, provider, channel, event_id, timestamp, _event_record, known, fields
