@@ -6,8 +6,10 @@ rule fixtures ``tests/rules/*/cluster-*`` hold the same splits as files.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -53,6 +55,27 @@ def test_two_node_split_gives_the_three_orphans_with_evidence_from_both_nodes() 
         "checkpoint-merge-failed": 3,
     }
     assert "node1/avhypervvss.log" in by_host["HV-NODE01"].inputs  # the folder's host
+
+
+def test_one_zip_holding_per_node_zips(tmp_path: Path) -> None:
+    """``cluster-bundle.zip`` holding ``node1.zip`` and ``node2.zip``: the same three orphans,
+    each inner archive taken as its node's folder."""
+    outer = tmp_path / "cluster-bundle.zip"
+    with zipfile.ZipFile(outer, "w") as bundle:
+        for node in ("node1", "node2"):
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, "w") as member:
+                for item in sorted((TWO_NODES / node).iterdir()):
+                    member.writestr(item.name, item.read_bytes())
+            bundle.writestr(f"{node}.zip", inner.getvalue())
+    report = avlogparse.analyze(outer)
+    orphans = _orphans(report)
+    assert len(orphans) == 3
+    for finding in orphans:
+        inner = {e.path.split("!")[1] for e in finding.evidence}
+        assert inner == {"node1.zip", "node2.zip"}
+        assert finding.host == "HV-NODE02"
+    assert [c.nodes for c in report.clusters] == [["HV-NODE01", "HV-NODE02"]]
 
 
 def test_standalone_hosts_with_same_vm_names_never_correlate() -> None:
