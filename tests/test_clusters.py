@@ -158,18 +158,39 @@ def test_host_map_folder_rules() -> None:
     assert folder_of("x.log") == ""
     assert folder_label("b.zip!node2.zip") == "NODE2"
     hosts = HostMap()
-    for path in ("n1/a.log", "n1/b.xml", "n2/c.log", "root.log"):
+    for path in ("n1/a.log", "n1/b.xml", "n2/c.log", "n3/d.xml", "root.log"):
         hosts.add_path(path)
     hosts.note("n1/b.xml", "hv-node01.corp.example", 5)
+    hosts.note("n3/d.xml", "HV-NODE03", 1)
     hosts.settle_paths()
     assert hosts.path_host("n1/a.log") == "HV-NODE01"  # its folder's host
     assert hosts.path_host("n2/c.log") == "N2"  # a folder per node, naming none
+    assert hosts.named_host("n2/c.log") is None  # ... which only lists it
     assert hosts.path_host("root.log") is None
     hosts.note_vm("HV-NODE01", "GUID-1")
     hosts.note_vm("N2", "GUID-1")
     hosts.settle_clusters()
     assert hosts.related("HV-NODE01", "N2")
     assert not hosts.related("HV-NODE01", "OTHER")
+
+
+def test_one_host_sorted_into_folders_is_one_host(tmp_path: Path) -> None:
+    """``plugin/``, ``cluster/``, ``events/`` of one host: one host, no cluster, the same
+    findings as the flat sample."""
+    for folder, name in (
+        ("plugin", "avhypervvss.log"),
+        ("cluster", "winclustersvc.log"),
+        ("events", "Microsoft-Windows-Hyper-V-VMMS-Admin.xml"),
+    ):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SAMPLE / name, tmp_path / folder / name)
+    split, flat = avlogparse.analyze(tmp_path), avlogparse.analyze(SAMPLE)
+    assert [h.name for h in split.hosts] == ["HV-NODE01"] and split.clusters == []
+
+    def key(report: avlogparse.Report) -> list[tuple[str, str | None, int]]:
+        return sorted((f.rule_id, f.message, len(f.evidence)) for f in report.findings)
+
+    assert key(split) == key(flat)
 
 
 def test_cluster_option_parsing() -> None:

@@ -185,7 +185,7 @@ class _JobVms:
         for run in self.runs:
             if run.started is None or run.ended is None:
                 continue
-            if not same_host(cleanup.host, self.hosts.path_host(run.path)):
+            if not same_host(cleanup.host, self.hosts.named_host(run.path)):
                 continue
             if (
                 run.started - self.windows.clock_skew

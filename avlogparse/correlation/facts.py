@@ -96,7 +96,7 @@ class Facts:
         """The clock of an input: its host's, or the bundle's one clock."""
         if not self.clocks:
             return self.clock
-        return self.clocks.get(self.hosts.path_host(path), self.clock)
+        return self.clocks.get(self.hosts.named_host(path), self.clock)
 
     def host_of(self, path: str) -> str | None:
         """The host an input belongs to (None when the bundle cannot tell)."""
@@ -197,7 +197,7 @@ def _settle_hosts(
     for computer, vm_id in {(e.computer, e.vm_id) for e in collector.migrations}:
         hosts.note_vm(short_host(computer), vm_id, migration=True)
     for run in collector.runs:
-        host = hosts.path_host(run.path)
+        host = hosts.named_host(run.path)
         if host is None:
             continue
         for name, vm_id in run.mentioned_vms:
@@ -217,9 +217,9 @@ def _infer_clocks(
     plug-in's node, as a rule)."""
     local_records: Counter[str | None] = Counter()
     for run in collector.runs:
-        local_records[hosts.path_host(run.path)] += 1 + len(run.records)
+        local_records[hosts.named_host(run.path)] += 1 + len(run.records)
     for cleanup in collector.cleanups:
-        local_records[hosts.path_host(cleanup.cleanup.path)] += 1
+        local_records[hosts.named_host(cleanup.cleanup.path)] += 1
     if len(local_records) <= 1:
         return infer_clock(collector, windows), {}
     clocks: dict[str | None, HostClock] = {}
@@ -233,8 +233,8 @@ def _infer_clocks(
 def _host_view(collector: Collector, host: str | None, hosts: HostMap) -> Collector:
     """A collector holding one host's host-local logs and the events of its host or cluster."""
     view = Collector(collector.windows)
-    view.runs = [r for r in collector.runs if hosts.path_host(r.path) == host]
-    view.cleanups = [c for c in collector.cleanups if hosts.path_host(c.cleanup.path) == host]
+    view.runs = [r for r in collector.runs if hosts.named_host(r.path) == host]
+    view.cleanups = [c for c in collector.cleanups if hosts.named_host(c.cleanup.path) == host]
     related: dict[str | None, bool] = {}
 
     def near(computer: str | None) -> bool:
@@ -253,4 +253,4 @@ def _clock_lookup(
     """The clock of an input path (the one clock when there are no per-host clocks)."""
     if not clocks:
         return lambda path: clock
-    return lambda path: clocks.get(hosts.path_host(path), clock)
+    return lambda path: clocks.get(hosts.named_host(path), clock)

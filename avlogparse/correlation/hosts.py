@@ -4,8 +4,9 @@ Every input belongs to a host: an event export names it in each event's ``Comput
 winclustersvc cleanup in its WMI path and group name (``AvamarBackup_<host>-<job>-…``), and
 a log that names none (the plug-in log) takes the host of the other logs of its folder
 (``node1/avhypervvss.log`` next to ``node1/winclustersvc.log``; ``a.zip!node1.zip!x.log``:
-the inner archive is the folder). When the bundle holds one folder per node and a folder's
-logs name no host, the folder's name is the host.
+the inner archive is the folder), or the bundle's one host when its logs name only one.
+When the bundle holds one folder per node and a folder's logs name no host, the folder's
+name is the host (for listing and missing evidence only: see :meth:`HostMap.named_host`).
 
 Hosts form a failover cluster when the caller says so (``clusters={"NAME": [...]}``,
 ``--cluster NAME=NODE1,NODE2``) or when the bundle shows it: one VM (by GUID, never by name)
@@ -102,6 +103,7 @@ class HostMap:
         self._migrated: dict[str, set[str]] = defaultdict(set)
         self._given: list[tuple[str, list[str]]] = []
         self.path_hosts: dict[str, str | None] = {}
+        self._by_folder_name: set[str] = set()
         self.clusters: list[Cluster] = []
         self._cluster_of: dict[str, Cluster] = {}
 
@@ -130,8 +132,16 @@ class HostMap:
         """The host of an input (None when the bundle cannot tell)."""
         return self.path_hosts.get(path)
 
+    def named_host(self, path: str) -> str | None:
+        """The host of an input when a log names it (not only its folder's name): what
+        clusters, clocks and job VMs go by, so a single host's logs sorted into folders
+        (``plugin/``, ``events/``) are never taken for several hosts."""
+        host = self.path_hosts.get(path)
+        return None if host in self._by_folder_name else host
+
     def settle_paths(self) -> None:
-        """Settle each input's host: its own, else its folder's, else the folder's name."""
+        """Settle each input's host: its own, else its folder's (else the bundle's one host),
+        else the folder's name."""
         by_folder: dict[str, set[str]] = defaultdict(set)
         folders: dict[str, None] = {}
         for path in self._paths:
@@ -143,15 +153,22 @@ class HostMap:
                 self.path_hosts[path] = host
                 by_folder[folder].add(host)
         per_node_folders = len(folders) > 1
+        every = {host for hosts in by_folder.values() for host in hosts}
+        only = next(iter(every)) if len(every) == 1 else None  # a one-host bundle
         for path in self._paths:
             if path in self.path_hosts:
                 continue
             folder = folder_of(path)
             hosts = by_folder.get(folder, set())
-            if len(hosts) == 1:
+            if only is not None and not hosts:
+                self.path_hosts[path] = only
+            elif len(hosts) == 1:
                 self.path_hosts[path] = next(iter(hosts))
             elif not hosts and per_node_folders and folder:
-                self.path_hosts[path] = folder_label(folder)
+                label = folder_label(folder)
+                self.path_hosts[path] = label
+                if label is not None:
+                    self._by_folder_name.add(label)
             else:
                 self.path_hosts[path] = None
 
