@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any, TextIO
 
 from avlogparse.bundle import open_bundle
+from avlogparse.correlation.hosts import parse_cluster_option
 from avlogparse.engine import Progress, analyze, tool_version
 from avlogparse.errors import (
     AvlogparseError,
@@ -132,6 +133,14 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
     command.add_argument("--until", metavar="TIME", help="only findings up to this time")
     command.add_argument("--vm", metavar="NAME|GUID", help="only findings about this VM")
     command.add_argument(
+        "--cluster",
+        action="append",
+        default=[],
+        type=_cluster_option,
+        metavar="NAME=NODE1,NODE2",
+        help="hosts that are nodes of one failover cluster (see docs/guide/clusters.md)",
+    )
+    command.add_argument(
         "--limit",
         action="append",
         default=[],
@@ -145,6 +154,13 @@ def _add_jobs(command: argparse.ArgumentParser) -> None:
         "--jobs", type=_positive, default=1, metavar="N", help="bundles analysed in parallel"
     )
     command.add_argument("--quiet", action="store_true", help="nothing on stdout")
+
+
+def _cluster_option(text: str) -> tuple[str, list[str]]:
+    try:
+        return parse_cluster_option(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive(text: str) -> int:
@@ -325,7 +341,10 @@ def _run(args: argparse.Namespace, rule_ids: list[str]) -> list[Report]:
     others' findings are never lost; only when none could be analysed is it exit 2.
     """
     limits = limits_from_options(args.limit)
-    analyse = partial(_analyze_one, tz=args.tz, rule_ids=rule_ids, limits=limits)
+    clusters = dict(getattr(args, "cluster", None) or []) or None
+    analyse = partial(
+        _analyze_one, tz=args.tz, rule_ids=rule_ids, limits=limits, clusters=clusters
+    )
     if args.jobs > 1 and len(args.paths) > 1:
         outcomes = _in_workers(analyse, args.paths, args.jobs)
     else:
@@ -388,12 +407,15 @@ def _analyze_one(
     rule_ids: list[str],
     limits: Limits,
     progress: Callable[[Progress], None] | None = None,
+    clusters: dict[str, list[str]] | None = None,
 ) -> Report | _Failed:
     """One bundle, by rule ids so it can run in a worker process; what stops it is a
     :class:`_Failed` (a usage error, such as a bad ``--tz``, is still raised)."""
     rules: list[Rule] = [r for r in ALL_RULES if r.id in rule_ids]
     try:
-        return analyze(path, tz=tz, rules=rules, limits=limits, progress=progress)
+        return analyze(
+            path, tz=tz, rules=rules, limits=limits, progress=progress, clusters=clusters
+        )
     except ConfigError:
         raise
     except InputNotFoundError as error:

@@ -13,7 +13,7 @@ import os
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cache
@@ -34,6 +34,8 @@ from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseS
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.report import (
     BackupRunSummary,
+    ClusterInfo,
+    HostInfo,
     InputFile,
     Report,
     ReportStats,
@@ -97,10 +99,14 @@ def analyze(
     windows: CorrelationWindows | None = None,
     lang: str | None = None,
     progress: Callable[[Progress], None] | None = None,
+    clusters: Mapping[str, Iterable[str]] | None = None,
 ) -> Report:
     """Analyse a bundle (folder, file, .zip, .tar[.gz]) and return its :class:`Report`.
 
     ``lang`` (``en``, the default, or ``ja``) is the language of the report's texts.
+    ``clusters`` names failover clusters the logs cannot show (``{"HVC01": ["HV-NODE01",
+    "HV-NODE02"]}``); the bundle's own evidence of clusters is used either way
+    (docs/guide/clusters.md).
     ``progress``, when given, is called after every chunk read and every file finished.
 
     Raises :class:`~avlogparse.errors.AvlogparseError` only for what the caller must handle
@@ -112,7 +118,9 @@ def analyze(
     # left alone.
     freezing = gc.get_freeze_count() == 0
     try:
-        return _analyze(path_or_bundle, tz, rules, limits, windows, lang, progress, freezing)
+        return _analyze(
+            path_or_bundle, tz, rules, limits, windows, lang, progress, freezing, clusters
+        )
     finally:
         if freezing:
             gc.unfreeze()
@@ -127,6 +135,7 @@ def _analyze(
     lang: str | None,
     progress: Callable[[Progress], None] | None,
     freeze: bool,
+    clusters: Mapping[str, Iterable[str]] | None = None,
 ) -> Report:
     """:func:`analyze`; ``freeze``: what exists is frozen after each file is collected."""
     started = time.perf_counter()
@@ -187,7 +196,7 @@ def _analyze(
     if not read_paths:
         raise NotABundleError(_nothing_analysable(str(bundle.root), inputs, diagnostics))
 
-    facts = build_facts(collector, clock, windows)
+    facts = build_facts(collector, clock, windows, clusters)
     diagnostics.extend(_clock_diagnostics(facts.clock))
     findings, rule_runs = _run_rules(facts, ALL_RULES if rules is None else rules, diagnostics)
     report = Report(
@@ -201,7 +210,9 @@ def _analyze(
         backup_runs=_run_summaries(facts),
         unparsed_shapes=sorted(collector.unparsed_shapes.values(), key=lambda u: -u.count),
         timeline=build_timeline(facts, findings, limits, diagnostics),
+        clusters=_clusters(facts),
     )
+    report.hosts = _hosts(facts, inputs, findings, report.clusters)
     report.stats = _stats(report, time.perf_counter() - started)
     return localize_report(report, lang)
 
@@ -328,6 +339,46 @@ def _clock_diagnostics(clock: HostClock) -> list[Diagnostic]:
     return found
 
 
+def _clusters(facts: Facts) -> list[ClusterInfo]:
+    return [
+        ClusterInfo(
+            name=cluster.name or "+".join(cluster.nodes),
+            nodes=cluster.nodes,
+            source="given" if cluster.source == "given" else "inferred",
+            shared_vms=cluster.shared_vms,
+            migrations=cluster.migrations,
+        )
+        for cluster in facts.hosts.clusters
+    ]
+
+
+def _hosts(
+    facts: Facts, inputs: list[InputFile], findings: list[Finding], clusters: list[ClusterInfo]
+) -> list[HostInfo]:
+    """One entry per host: its inputs, cluster, own clock (if any) and findings."""
+    cluster_of = {node: cluster.name for cluster in clusters for node in cluster.nodes}
+    hosts = {
+        name: HostInfo(name=name, cluster=cluster_of.get(name)) for name in facts.hosts.hosts
+    }
+    for item in inputs:
+        host = facts.host_of(item.path)
+        if host is not None and host in hosts:
+            hosts[host].inputs.append(item.path)
+    for host, clock in facts.clocks.items():
+        if host is not None and host in hosts:
+            hosts[host].time_alignment = _alignment(clock)
+    for finding in findings:
+        first = finding.evidence[0].path if finding.evidence else None
+        host = finding.host or (facts.host_of(first) if first is not None else None)
+        if host is None or host not in hosts:
+            continue
+        by_rule, by_severity = hosts[host].findings_by_rule, hosts[host].findings_by_severity
+        by_rule[finding.rule_id] = by_rule.get(finding.rule_id, 0) + 1
+        severity = finding.severity.value
+        by_severity[severity] = by_severity.get(severity, 0) + 1
+    return list(hosts.values())
+
+
 def _run_summaries(facts: Facts) -> list[BackupRunSummary]:
     summaries = []
     for run in facts.runs:
@@ -338,8 +389,8 @@ def _run_summaries(facts: Facts) -> list[BackupRunSummary]:
                 path=run.path,
                 first_line=run.first.line,
                 last_line=run.last.line,
-                started=facts.clock.aware(run.started),
-                ended=facts.clock.aware(run.ended),
+                started=facts.clock_at(run.path).aware(run.started),
+                ended=facts.clock_at(run.path).aware(run.ended),
                 outcome=run.outcome,
                 vms_mentioned=[VmRef(name=name, id=vm_id) for name, vm_id in run.mentioned_vms],
                 vms_skipped=skipped,

@@ -44,6 +44,14 @@ with the offset before the change (Python's ``fold=0``); the incidents are then 
 the nights next to the change first, and every job ends with avtar's ``<7883> Finished at …
 EST`` line (the zone's abbreviation). ``--incidents`` sets how many incidents are planted.
 Output is streamed one local day at a time, so memory does not grow with the size.
+
+``--cluster``: the job hosts are the nodes of one failover cluster (``HV-SPARE…`` stays a
+standalone host). The merges of a planted incident's VMs run, and fail, on the next node
+(the VM's owner), not on the node that logged the cleanup; the bundle is one folder per
+node (``<HOST>/vmms.xml`` with that node's events; the plug-in and winclustersvc logs in the
+first node's folder), as collected from a cluster (see docs/guide/clusters.md). The ground
+truth then also says ``layout: cluster``, the nodes, each planted chain's ``owner`` node
+and the per-node event counts.
 """
 
 from __future__ import annotations
@@ -193,6 +201,12 @@ class Plan:
         day = self.start + timedelta(days=night)
         local = datetime(day.year, day.month, day.day) + timedelta(seconds=at)
         return local.replace(tzinfo=self.tz).tzname() or "UTC"
+    cluster: bool = False
+    """The hosts are nodes of one cluster: incident merges fail on the next node."""
+
+    def owner(self, host: int) -> int:
+        """The node whose VMMS merges the job's checkpoints after an incident's cleanup."""
+        return (host + 1) % len(self.hosts) if self.cluster else host
 
     def failing(self, host: int, night: int) -> tuple[int, ...]:
         """VMs of a job that fail checkpoint creation (the night after an incident)."""
@@ -536,11 +550,12 @@ def build_job(plan: Plan, host_index: int, night: int) -> Job:
         if index in victims or vm.guid in recovered:
             retries = victims[index] if index in victims else recovered[vm.guid].retries
             first = started + rng.uniform(45, 150)
+            owner = f"{plan.hosts[plan.owner(host_index)].name}.{DOMAIN}"
             for attempt in range(retries):  # VMMS retries every 3 minutes: all within 9 min
-                job.events.append(merge_failure(first + attempt * 180, computer, vm))
+                job.events.append(merge_failure(first + attempt * 180, owner, vm))
             if vm.guid in recovered:  # the decoy: the merge completes after all
                 done = first + (retries - 1) * 180 + rng.uniform(300, 900)
-                job.events.append(Event(done, 19080, computer, vm, "", merge_message(vm, 19080)))
+                job.events.append(Event(done, 19080, owner, vm, "", merge_message(vm, 19080)))
             continue
         done = started + rng.uniform(25, 180)
         job.events.append(Event(done, 19080, computer, vm, "", merge_message(vm, 19080)))
@@ -847,10 +862,12 @@ def generate(
     tz: str | None = None,
     start: date | None = None,
     incidents: int | None = None,
+    cluster: bool = False,
 ) -> dict[str, Any]:
     """Write the bundle and ``ground_truth.json``; return the ground truth."""
     started = time.perf_counter()
     plan = make_plan(lines, events, seed, tz, start, incidents)
+    plan.cluster = cluster  # ``cluster`` is the winclustersvc log's writer further down
     out_dir.mkdir(parents=True, exist_ok=True)
     hosts = plan.hosts
 
@@ -940,6 +957,7 @@ def generate(
                                 "night": f"{day:%Y-%m-%d}",
                                 "merge_failures": retries,
                                 "all_vms_of_job": len(incident.victims) == len(host.vms),
+                                "owner": hosts[plan.owner(index)].name,
                             }
                         )
             plugin.write([("b", "")])
@@ -1003,8 +1021,51 @@ def generate(
             for d in plan.decoys
         ],
     }
+    if plan.cluster:
+        _split_per_node(out_dir, plan, truth, encoding)
     (out_dir / "ground_truth.json").write_text(json.dumps(truth, indent=2), encoding="utf-8")
     return truth
+
+
+def _split_per_node(out_dir: Path, plan: Plan, truth: dict[str, Any], encoding: str) -> None:
+    """Rewrite the bundle as one folder per node: each node's events in ``<HOST>/vmms.xml``
+    (by ``<Computer>``), the plug-in and winclustersvc logs in the first node's folder."""
+    first = plan.hosts[0].name
+    (out_dir / first).mkdir(exist_ok=True)
+    for name in ("avhypervvss.log", "winclustersvc.log"):
+        (out_dir / name).replace(out_dir / first / name)
+    source = out_dir / "vmms.xml"
+    outs: dict[str, TextIO] = {}
+    counts: dict[str, int] = {}
+    head: list[str] = []
+    try:
+        with source.open(encoding=encoding, newline="") as events_in:
+            for line in events_in:
+                start = line.find("<Computer>")
+                if start < 0:
+                    if line.startswith("</Events>"):
+                        break
+                    head.append(line)
+                    continue
+                host = line[start + 10 : line.index("</Computer>", start)].split(".", 1)[0]
+                out = outs.get(host)
+                if out is None:
+                    (out_dir / host).mkdir(exist_ok=True)
+                    out = outs[host] = open_text(out_dir / host / "vmms.xml", encoding)
+                    out.write("".join(head))
+                out.write(line)
+                counts[host] = counts.get(host, 0) + 1
+    finally:
+        for out in outs.values():
+            out.write("</Events>\r\n")
+            out.close()
+    source.unlink()
+    truth["layout"] = "cluster"
+    truth["cluster_nodes"] = [h.name for h in plan.hosts]
+    truth["standalone_hosts"] = [plan.spare.name]
+    truth["events_per_node"] = counts
+    for item in truth["no_backup_targets"]:
+        item["path"] = f"{first}/avhypervvss.log"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1029,6 +1090,12 @@ def main(argv: list[str] | None = None) -> int:
         "--start", type=date.fromisoformat, help="first night (YYYY-MM-DD); default from the seed"
     )
     parser.add_argument("--incidents", type=int, help="orphaned-checkpoint incidents to plant")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="the hosts are nodes of one failover cluster: folder per node, incident merges "
+        "failing on another node (see the module docstring)",
+    )
     args = parser.parse_args(argv)
     truth = generate(
         args.out_dir,
@@ -1040,6 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
         args.tz,
         args.start,
         args.incidents,
+        args.cluster,
     )
     files = truth["files"]
     print(

@@ -160,3 +160,25 @@ def test_evtx_benchmark_runs_and_counts_agree(tmp_path: Path) -> None:
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["events"] == 8971  # every event of tests/data/evtx, read both ways
     assert set(result["events_per_second"]) == {"evtx", "xml"} and result["target"] == 3.0
+
+
+def test_cluster_bundle_incidents_found_across_nodes(tmp_path: Path) -> None:
+    """``--cluster``: folder per node, incident merges on the next node; every planted chain
+    is found (by VM and cleanup group) with its owning node, nothing else, and the spare host
+    stays out of the cluster."""
+    import avlogparse
+
+    truth = _generate(tmp_path, "--cluster")
+    assert truth["layout"] == "cluster"
+    report = avlogparse.analyze(tmp_path)
+    orphans = [f for f in report.findings if f.rule_id == "orphaned-checkpoint"]
+    found = {(f.vm.id if f.vm else None, f.data["group"]): f.host for f in orphans}
+    expected = {(o["vm_id"], o["cleanup_group"]): o["owner"] for o in truth["orphaned_checkpoint"]}
+    assert expected and found == expected
+    assert any(o["owner"] != o["host"] for o in truth["orphaned_checkpoint"])
+    no_targets = {
+        f.evidence[-1].line for f in report.findings if f.rule_id == "no-backup-targets"
+    }
+    assert no_targets == {e["line"] for e in truth["no_backup_targets"]}
+    assert [c.nodes for c in report.clusters] == [truth["cluster_nodes"]]
+    assert truth["standalone_hosts"][0] in {h.name for h in report.hosts}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from avlogparse.catalog import MERGE_COMPLETED_EVENT
 from avlogparse.correlation.clock import HostClock
 from avlogparse.correlation.coverage import PLUGIN_LOG
-from avlogparse.correlation.hosts import same_host
-from avlogparse.correlation.identity import VmRegistry, event_vm, same_vm, vm_key
+from avlogparse.correlation.hosts import HostMap, same_host
+from avlogparse.correlation.identity import VmRegistry, event_vm, plugin_vm, same_vm, vm_key
 from avlogparse.correlation.windows import CorrelationWindows
 from avlogparse.models.findings import VmRef
 
@@ -87,6 +87,10 @@ class OrphanChain:
     consequences: list[CheckpointFailure] = field(default_factory=list)
     consequence_run: BackupRun | None = None
     missing_links: list[str] = field(default_factory=list)
+    owner_host: str | None = None
+    """The node the merge failed on (the last failure's, when the VM migrated)."""
+    cross_node: bool = False
+    """The merge failed on another node of the cleanup host's cluster."""
 
 
 def link_orphan_chains(
@@ -96,8 +100,15 @@ def link_orphan_chains(
     registry: VmRegistry,
     merges: list[MergeFailure],
     failures_by_run: dict[int, list[CheckpointFailure]],
+    hosts: HostMap | None = None,
+    clock_at: Callable[[str], HostClock] | None = None,
 ) -> list[OrphanChain]:
-    """Cleanup success → merge failure of a VM soon *after* it on the same host → later 43426."""
+    """Cleanup success → merge failure of a VM soon *after* it on the same host (or another
+    node of its cluster, for a VM of the job) → later 43426.
+
+    ``clock_at`` gives the clock of an input (per host); ``clock`` serves every input when
+    it is not given."""
+    clock_of: Callable[[str], HostClock] = clock_at or (lambda path: clock)
     completed: dict[str, list[tuple[datetime, None]]] = defaultdict(list)
     for event in collector.merge_progress:
         if event.event_id == MERGE_COMPLETED_EVENT and event.timestamp is not None:
@@ -105,11 +116,14 @@ def link_orphan_chains(
     completions = {key: TimeIndex(items) for key, items in completed.items()}
     merge_index = TimeIndex((merge.utc, merge) for merge in merges)
     runs = TimeIndex(
-        (start, run) for run in collector.runs if (start := clock.utc(run.started)) is not None
+        (start, run)
+        for run in collector.runs
+        if (start := clock_of(run.path).utc(run.started)) is not None
     )
+    jobs = _JobVms(collector, registry, hosts, windows) if hosts and hosts.clusters else None
     chains: list[OrphanChain] = []
     for cleanup in collector.cleanups:
-        start = clock.utc(cleanup.local_time)
+        start = clock_of(cleanup.cleanup.path).utc(cleanup.local_time)
         if not cleanup.succeeded or start is None:
             continue
         by_vm: dict[str, list[MergeFailure]] = defaultdict(list)
@@ -117,7 +131,8 @@ def link_orphan_chains(
             start - windows.clock_skew, start + windows.merge_after_cleanup
         )
         for merge in window:
-            if same_host(cleanup.host, merge.host):
+            same = same_host(cleanup.host, merge.host)
+            if same or (jobs is not None and jobs.owns(cleanup, merge)):
                 by_vm[vm_key(merge.vm)].append(merge)
         for key, vm_merges in by_vm.items():
             last_failure = max(m.utc for m in vm_merges)
@@ -127,9 +142,63 @@ def link_orphan_chains(
             ):
                 continue
             chain = OrphanChain(cleanup, vm_merges[0].vm, vm_merges)
+            owner = max(vm_merges, key=lambda m: m.utc).host
+            chain.owner_host = owner or cleanup.host
+            chain.cross_node = any(not same_host(cleanup.host, m.host) for m in vm_merges)
             _link_consequence(chain, collector, runs, failures_by_run)
             chains.append(chain)
     return chains
+
+
+class _JobVms:
+    """Whether a merge failure on another node belongs to a cleanup: the nodes are one
+    cluster and the VM is one of the job's (the VMs of the plug-in run the cleanup ends,
+    when the bundle has that run)."""
+
+    def __init__(
+        self,
+        collector: Collector,
+        registry: VmRegistry,
+        hosts: HostMap,
+        windows: CorrelationWindows,
+    ) -> None:
+        self.runs = collector.runs
+        self.registry = registry
+        self.hosts = hosts
+        self.windows = windows
+        self._vms: dict[int, set[str] | None] = {}
+
+    def owns(self, cleanup: Cleanup, merge: MergeFailure) -> bool:
+        if not self.hosts.related(cleanup.host, merge.host):
+            return False
+        if id(cleanup) not in self._vms:
+            self._vms[id(cleanup)] = self._job_vms(cleanup)
+        vms = self._vms[id(cleanup)]
+        return vms is None or vm_key(merge.vm) in vms
+
+    def _job_vms(self, cleanup: Cleanup) -> set[str] | None:
+        """The VM keys of the latest run on the cleanup's host that the cleanup ends."""
+        local = cleanup.local_time
+        if local is None:
+            return None
+        found: BackupRun | None = None
+        for run in self.runs:
+            if run.started is None or run.ended is None:
+                continue
+            if not same_host(cleanup.host, self.hosts.named_host(run.path)):
+                continue
+            if (
+                run.started - self.windows.clock_skew
+                <= local
+                <= run.ended + self.windows.merge_after_cleanup
+            ) and (found is None or found.started is None or run.started >= found.started):
+                found = run
+        if found is None:
+            return None
+        resolve = self.registry.resolve
+        keys = {vm_key(resolve(name, vm_id)) for name, vm_id in found.mentioned_vms}
+        keys |= {vm_key(resolve(*plugin_vm(record))) for record in found.records}
+        return keys or None
 
 
 def _link_consequence(

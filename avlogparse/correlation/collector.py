@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING
 
 from avlogparse.correlation.coverage import Coverage
+from avlogparse.correlation.hosts import HostMap
 from avlogparse.correlation.windows import CorrelationWindows
 from avlogparse.models.records import Unparsed
 from avlogparse.models.report import UnparsedShape
@@ -47,6 +48,11 @@ class Collector:
         self.destroy_failures: list[ClusterLogRecord] = []
         self.events: list[EventRecord] = []
         self.merge_progress: list[MergeProgress] = []
+        self.migrations: list[MergeProgress] = []
+        """Live migration events (VMMS 20415), compact: which node logged which VM."""
+        self.hosts = HostMap()
+        """Every input's path; :func:`~avlogparse.correlation.facts.build_facts` settles
+        their hosts and the clusters."""
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
         self._repeats: dict[Hashable, tuple[object, int]] = {}
         self.omitted: Counter[int] = Counter()
@@ -63,6 +69,7 @@ class Collector:
     def add_file(self, source: LogSource | None, path: str, records: Iterable[Record]) -> None:
         """Consume one file's records (a generator: nothing is kept that is not needed)."""
         self.path = path
+        self.hosts.add_path(path)
         if source is not None:
             source.collect(records, self)
             return

@@ -4,12 +4,18 @@
 UTC (:mod:`~.clock`), matches each 43426 with the VMMS events of its VM and links the
 orphaned-checkpoint chains (:mod:`~.chains`). Rules read :class:`Facts` and know nothing of
 files or formats; ``coverage`` says which facts the bundle holds and from where.
+
+It also settles which host each input is and which hosts form a cluster
+(:class:`~avlogparse.correlation.hosts.HostMap`). When the host-local logs (plug-in,
+winclustersvc) come from more than one host, each host gets its own clock, inferred from its
+own anchors (:func:`~.clock.clock_anchors` on that host's logs and the events of its host or
+cluster, then :func:`~.clock.clock_from_anchors`); one host keeps the one clock of before.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,10 +28,16 @@ from avlogparse.correlation.chains import (
     TimeIndex,
     link_orphan_chains,
 )
-from avlogparse.correlation.clock import HostClock, count_switch_hours, infer_clock
+from avlogparse.correlation.clock import (
+    HostClock,
+    clock_anchors,
+    clock_from_anchors,
+    count_switch_hours,
+    infer_clock,
+)
 from avlogparse.correlation.collector import Collector
 from avlogparse.correlation.coverage import Coverage
-from avlogparse.correlation.hosts import short_host
+from avlogparse.correlation.hosts import HostMap, short_host
 from avlogparse.correlation.identity import VmRegistry, event_vm, plugin_vm, vm_key
 from avlogparse.correlation.windows import CorrelationWindows
 from avlogparse.models.findings import Evidence
@@ -61,6 +73,10 @@ class Facts:
     failures_by_run: dict[int, list[CheckpointFailure]]
     omitted: dict[int, int] = field(default_factory=dict)
     """Repeats counted but not kept, by ``id`` of the first kept record of their fact."""
+    hosts: HostMap = field(default_factory=HostMap)
+    clocks: dict[str | None, HostClock] = field(default_factory=dict)
+    """Per-host clocks when host-local logs come from several hosts (else empty: ``clock``
+    serves every input)."""
     _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -74,7 +90,7 @@ class Facts:
             path=record.path,
             line=record.line,
             source=record.source,
-            timestamp=self.clock.aware(record.timestamp),
+            timestamp=self.clock_at(record.path).aware(record.timestamp),
             text=record.raw,
             role=role,
             record_id=getattr(record, "event_record_id", None),
@@ -85,15 +101,29 @@ class Facts:
         the first ``MAX_REPEATS`` of a fact; see :mod:`~.collector`)."""
         return self.omitted.get(id(record), 0)
 
+    def clock_at(self, path: str) -> HostClock:
+        """The clock of an input: its host's, or the bundle's one clock."""
+        if not self.clocks:
+            return self.clock
+        return self.clocks.get(self.hosts.named_host(path), self.clock)
+
+    def host_of(self, path: str) -> str | None:
+        """The host an input belongs to (None when the bundle cannot tell)."""
+        return self.hosts.path_host(path)
+
     def chain_for(self, failure: CheckpointFailure) -> OrphanChain | None:
         """The orphaned-checkpoint chain that explains a 43426, if any."""
         return self._chain_by_record.get(id(failure.record))
 
 
 def build_facts(
-    collector: Collector, clock: HostClock | None, windows: CorrelationWindows
+    collector: Collector,
+    clock: HostClock | None,
+    windows: CorrelationWindows,
+    clusters: Mapping[str, Iterable[str]] | None = None,
 ) -> Facts:
-    """Resolve identities, align clocks and link chains (see the module docstring)."""
+    """Resolve identities, settle hosts and clusters, align clocks and link chains (see the
+    module docstring); ``clusters`` are the caller's (``{"NAME": ["NODE1", "NODE2"]}``)."""
     registry = VmRegistry()
     for run in collector.runs:
         for record in run.records:
@@ -102,9 +132,12 @@ def build_facts(
             registry.learn(name, vm_id)
     for event in collector.all_events():
         registry.learn(*event_vm(event))
+    hosts = _settle_hosts(collector, registry, clusters)
+    clocks: dict[str | None, HostClock] = {}
     if clock is None:
-        clock = infer_clock(collector, windows)
+        clock, clocks = _infer_clocks(collector, windows, hosts)
     clock = count_switch_hours(clock, _host_local_times(collector))
+    clock_at = _clock_lookup(clock, clocks, hosts)
 
     failures: list[CheckpointFailure] = []
     checkpoint_events: dict[str, TimeIndex[EventRecord]] = {}
@@ -115,9 +148,10 @@ def build_facts(
     checkpoint_events = {key: TimeIndex(items) for key, items in by_vm.items()}
     match = windows.checkpoint_event_match
     for run in collector.runs:
+        run_clock = clock_at(run.path)
         for record in run.failures:
             vm = registry.resolve(*plugin_vm(record))
-            utc = clock.utc(record.timestamp)
+            utc = run_clock.utc(record.timestamp)
             index = checkpoint_events.get(vm_key(vm))
             matched = index.between(utc - match, utc + match) if index and utc else []
             failures.append(CheckpointFailure(record, run, vm, utc, matched))
@@ -130,7 +164,9 @@ def build_facts(
     failures_by_run: dict[int, list[CheckpointFailure]] = {}
     for failure in failures:
         failures_by_run.setdefault(failure.run.index, []).append(failure)
-    chains = link_orphan_chains(collector, clock, windows, registry, merges, failures_by_run)
+    chains = link_orphan_chains(
+        collector, clock, windows, registry, merges, failures_by_run, hosts, clock_at
+    )
     return Facts(
         coverage=collector.coverage,
         clock=clock,
@@ -146,7 +182,89 @@ def build_facts(
         registry=registry,
         failures_by_run=failures_by_run,
         omitted=dict(collector.omitted),
+        hosts=hosts,
+        clocks=clocks,
     )
+
+
+def _settle_hosts(
+    collector: Collector,
+    registry: VmRegistry,
+    clusters: Mapping[str, Iterable[str]] | None,
+) -> HostMap:
+    """Each input's host (what it names, else its folder's), then the clusters: the caller's,
+    and hosts that log one VM (by GUID)."""
+    hosts = collector.hosts
+    if clusters:
+        hosts.give(clusters)
+    events: list[EventRecord | MergeProgress] = [*collector.all_events(), *collector.migrations]
+    for (path, computer), count in Counter((e.path, e.computer) for e in events).items():
+        hosts.note(path, computer, count)
+    for cleanup in collector.cleanups:
+        hosts.note(cleanup.cleanup.path, cleanup.host)
+    hosts.settle_paths()
+    for computer, vm_id in {(e.computer, e.vm_id) for e in collector.all_events()}:
+        hosts.note_vm(short_host(computer), vm_id)
+    for computer, vm_id in {(e.computer, e.vm_id) for e in collector.migrations}:
+        hosts.note_vm(short_host(computer), vm_id, migration=True)
+    for run in collector.runs:
+        host = hosts.named_host(run.path)
+        if host is None:
+            continue
+        for name, vm_id in run.mentioned_vms:
+            hosts.note_vm(host, registry.resolve(name, vm_id).id)
+        for record in run.records:
+            hosts.note_vm(host, registry.resolve(*plugin_vm(record)).id)
+    hosts.settle_clusters()
+    return hosts
+
+
+def _infer_clocks(
+    collector: Collector, windows: CorrelationWindows, hosts: HostMap
+) -> tuple[HostClock, dict[str | None, HostClock]]:
+    """The bundle's clock and, when host-local logs come from several hosts, one per host.
+
+    The bundle's clock is then the clock of the host with the most host-local records (the
+    plug-in's node, as a rule)."""
+    local_records: Counter[str | None] = Counter()
+    for run in collector.runs:
+        local_records[hosts.named_host(run.path)] += 1 + len(run.records)
+    for cleanup in collector.cleanups:
+        local_records[hosts.named_host(cleanup.cleanup.path)] += 1
+    if len(local_records) <= 1:
+        return infer_clock(collector, windows), {}
+    clocks: dict[str | None, HostClock] = {}
+    for host in local_records:
+        anchors = clock_anchors(_host_view(collector, host, hosts), windows)
+        clocks[host] = clock_from_anchors(anchors)
+    main = max(local_records, key=lambda h: (local_records[h], h is not None, h or ""))
+    return clocks[main], clocks
+
+
+def _host_view(collector: Collector, host: str | None, hosts: HostMap) -> Collector:
+    """A collector holding one host's host-local logs and the events of its host or cluster."""
+    view = Collector(collector.windows)
+    view.runs = [r for r in collector.runs if hosts.named_host(r.path) == host]
+    view.cleanups = [c for c in collector.cleanups if hosts.named_host(c.cleanup.path) == host]
+    related: dict[str | None, bool] = {}
+
+    def near(computer: str | None) -> bool:
+        if computer not in related:
+            related[computer] = hosts.related(host, short_host(computer))
+        return related[computer]
+
+    view.events = [e for e in collector.events if near(e.computer)]
+    view.merge_progress = [e for e in collector.merge_progress if near(e.computer)]
+    return view
+
+
+def _clock_lookup(
+    clock: HostClock, clocks: dict[str | None, HostClock], hosts: HostMap
+) -> Callable[[str], HostClock]:
+    """The clock of an input path (the one clock when there are no per-host clocks)."""
+    if not clocks:
+        return lambda path: clock
+    return lambda path: clocks.get(hosts.named_host(path), clock)
 
 
 def _host_local_times(collector: Collector) -> Iterable[datetime | None]:

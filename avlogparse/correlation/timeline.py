@@ -1,7 +1,9 @@
 """The per-VM timeline: what correlation kept, as moments in time order.
 
 Backup runs, checkpoint creation and failures, cleanups and the catalogued Hyper-V events,
-plus one entry per finding at its first sighting; each points at its file and line.
+plus one entry per finding at its first sighting; each points at its file and line. When
+the bundle holds several hosts (cluster nodes), every moment names its host, so a picture
+can group the lanes per node; each host's local times are placed by its own clock.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ def build_timeline(
     dropped, findings never.
     """
     clock = facts.clock
-    finding_entries = _finding_entries(findings, clock)
+    clock_at = facts.clock_at
+    per_node = len(facts.hosts.hosts) > 1  # every moment names its node (a lane group each)
+    finding_entries = _finding_entries(findings, clock, facts if per_node else None)
     moments = _LatestMoments(max(limits.max_timeline_entries - len(finding_entries), 0))
 
     def add(
@@ -70,7 +74,10 @@ def build_timeline(
         """A moment at ``moment`` (default: the record's time) pointing at ``record``;
         ``label`` is a catalog message id and its arguments."""
         moment = moment or record.timestamp
-        utc, host_time = clock.utc(moment), clock.host_time(moment)
+        here = clock_at(record.path)
+        utc, host_time = here.utc(moment), here.host_time(moment)
+        if per_node and fields.get("host") is None:
+            fields["host"] = facts.host_of(record.path)
         if utc is not None and host_time is not None:
             moments.add((utc, record.path, record.line, kind, host_time, label, fields))
 
@@ -184,8 +191,11 @@ def _entry(moment: _Moment) -> TimelineEntry:
     )
 
 
-def _finding_entries(findings: list[Finding], clock: HostClock) -> list[TimelineEntry]:
-    """One entry per finding at its first sighting, pointing at its first evidence line."""
+def _finding_entries(
+    findings: list[Finding], clock: HostClock, per_node: Facts | None = None
+) -> list[TimelineEntry]:
+    """One entry per finding at its first sighting, pointing at its first evidence line;
+    ``per_node``: a finding of no host takes the host of that line."""
     entries = []
     for finding in findings:
         utc, host_time = clock.utc(finding.first_seen), clock.host_time(finding.first_seen)
@@ -198,7 +208,8 @@ def _finding_entries(findings: list[Finding], clock: HostClock) -> list[Timeline
                 kind="finding",
                 label="",
                 vm=finding.vm,
-                host=finding.host,
+                host=finding.host
+                or (per_node.host_of(finding.evidence[0].path) if per_node else None),
                 severity=finding.severity,
                 path=finding.evidence[0].path,
                 line=finding.evidence[0].line,

@@ -38,6 +38,13 @@ FINDING_MESSAGES = {
         "'{vm}' {attempts:times} afterwards with {hresult:hresult}. An orphaned .avhdx is "
         "probably left in the VM's folder.{consequence:sentence}"
     ),
+    "msg.orphaned-checkpoint.cluster": (
+        "winclustersvc on {cleanup_host} reported the checkpoint cleanup of job '{job}' (group "
+        "{group}) successful at {cleanup_time:time}, but VMMS on cluster node {node} failed to "
+        "merge the checkpoint disk of '{vm}' {attempts} time(s) afterwards with "
+        "{hresult:hresult}. An orphaned .avhdx is probably left in the VM's folder."
+        "{consequence:sentence}"
+    ),
     "msg.orphaned-checkpoint.explains": (
         "This explains the checkpoint creation failure (43426) of the backup started "
         "{next_backup:time}."
@@ -75,6 +82,11 @@ FINDING_MESSAGES = {
     "msg.missing-evidence.vmms-admin": (
         "{failures} checkpoint creation failure(s) (43426) cannot be explained because the "
         "bundle holds no Hyper-V-VMMS-Admin events."
+    ),
+    "msg.missing-evidence.vmms-admin.node": (
+        "{failures} checkpoint creation failure(s) (43426) may not be explained: the bundle "
+        "holds no Hyper-V-VMMS-Admin events of cluster node {node} (nodes: {nodes:list}), "
+        "where a VM's checkpoint merge may have failed."
     ),
     "msg.missing-evidence.vmms-admin.other-channels": (
         "{failures} checkpoint creation failure(s) (43426) cannot be explained because the "
@@ -183,6 +195,10 @@ TEXT_REPORT = {
     "text.time-source.inferred": "inferred",
     "text.time-source.assumed": "assumed",
     "text.backup-runs": "Backup runs",
+    "text.hosts": "Hosts (per node)",
+    "text.host-cluster": " (cluster {cluster})",
+    "text.host-findings": "{count} finding(s): {rules}",
+    "text.host-no-findings": "no findings",
     "text.outcome.success": "success",
     "text.outcome.partial": "partial",
     "text.outcome.failed": "failed",
@@ -224,6 +240,7 @@ HTML_REPORT = {
     "html.section.findings": "Findings ({count})",
     "html.section.backup-runs": "Backup runs",
     "html.section.inputs": "Inputs",
+    "html.section.hosts": "Hosts and cluster nodes",
     "html.section.unparsed": "Unparsed line shapes",
     "html.section.rules": "Rules",
     "html.section.diagnostics": "Diagnostics",
@@ -282,6 +299,8 @@ HTML_REPORT = {
     "html.col.rule": "rule",
     "html.col.looks-for": "looks for",
     "html.col.findings": "findings",
+    "html.col.host": "host",
+    "html.col.cluster": "cluster",
     "html.col.why-skipped": "why skipped",
     "html.col.code": "code",
     "html.col.message": "message",

@@ -38,6 +38,13 @@ FINDING_MESSAGES = {
         "{hresult:hresult}。仮想マシンのフォルダーに孤立したチェックポイント (.avhdx) が"
         "残っている可能性があります。{consequence:sentence}"
     ),
+    "msg.orphaned-checkpoint.cluster": (
+        "{cleanup_host} の winclustersvc はジョブ「{job}」(グループ {group}) のチェックポイントの"
+        "クリーンアップが {cleanup_time:time} に成功したと記録していますが、その後クラスター "
+        "ノード {node} の VMMS は仮想マシン「{vm}」のチェックポイント ディスクのマージに "
+        "{attempts} 回失敗しています。エラー コード: {hresult:hresult}。仮想マシンのフォルダーに"
+        "孤立したチェックポイント (.avhdx) が残っている可能性があります。{consequence:sentence}"
+    ),
     "msg.orphaned-checkpoint.explains": (
         "これが、{next_backup:time} に開始されたバックアップでのチェックポイント作成の失敗 "
         "(43426) の原因です。"
@@ -80,6 +87,12 @@ FINDING_MESSAGES = {
     "msg.missing-evidence.vmms-admin": (
         "バンドルに Hyper-V-VMMS-Admin のイベントが含まれていないため、{failures} 件の"
         "チェックポイント作成の失敗 (43426) の原因を特定できません。"
+    ),
+    "msg.missing-evidence.vmms-admin.node": (
+        "バンドルにクラスター ノード {node} (ノード: {nodes:list}) の Hyper-V-VMMS-Admin の"
+        "イベントが含まれていないため、{failures} 件のチェックポイント作成の失敗 (43426) の"
+        "原因を特定できない可能性があります。仮想マシンのマージはこのノードで失敗している"
+        "可能性があります。"
     ),
     "msg.missing-evidence.vmms-admin.other-channels": (
         "バンドルに Hyper-V-VMMS-Admin のイベントが含まれていないため、{failures} 件の"
@@ -199,6 +212,10 @@ TEXT_REPORT = {
     "text.time-source.inferred": "推定",
     "text.time-source.assumed": "仮定",
     "text.backup-runs": "バックアップの実行",
+    "text.hosts": "ホスト (ノードごと)",
+    "text.host-cluster": " (クラスター {cluster})",
+    "text.host-findings": "検出 {count} 件: {rules}",
+    "text.host-no-findings": "検出なし",
     "text.outcome.success": "成功",
     "text.outcome.partial": "一部成功",
     "text.outcome.failed": "失敗",
@@ -240,6 +257,7 @@ HTML_REPORT = {
     "html.section.findings": "検出結果 ({count} 件)",
     "html.section.backup-runs": "バックアップ実行",
     "html.section.inputs": "入力ファイル",
+    "html.section.hosts": "ホストとクラスター ノード",
     "html.section.unparsed": "解析できなかった行の形式",
     "html.section.rules": "ルール",
     "html.section.diagnostics": "診断メッセージ",
@@ -299,6 +317,8 @@ HTML_REPORT = {
     "html.col.rule": "ルール",
     "html.col.looks-for": "検出する内容",
     "html.col.findings": "検出結果 (件)",
+    "html.col.host": "ホスト",
+    "html.col.cluster": "クラスター",
     "html.col.why-skipped": "スキップした理由",
     "html.col.code": "コード",
     "html.col.message": "メッセージ",

@@ -26,7 +26,9 @@ SCHEMA_VERSION = "1.3"
 1.1 added ``timeline``; 1.2 ``reason_id``/``reason_args`` of the time alignment; 1.3
 ``incidents`` (root cause first), ``Evidence.record_id``, the run outcome ``unknown``, and
 ``time_alignment.zone_name``, ``rule_family``, ``offsets_minutes``, ``switches``,
-``evidence`` and ``rivals`` (the host clock across daylight saving time).
+``evidence`` and ``rivals`` (the host clock across daylight saving time), ``hosts`` (each
+input's host, per-node findings and clock) and ``clusters`` (hosts that are nodes of one
+failover cluster, and how that is known; see docs/guide/clusters.md).
 """
 
 
@@ -166,6 +168,36 @@ class BackupRunSummary(BaseModel):
     vms_skipped: list[VmRef]
 
 
+class HostInfo(BaseModel):
+    """One host of the bundle: its inputs, its cluster, its clock and its findings.
+
+    ``findings_by_rule`` is the per-node view: which findings concern this host (the
+    finding's ``host``, else the host of its first evidence line). ``time_alignment`` is set
+    when the host has a clock of its own (host-local logs from several hosts)."""
+
+    name: str
+    cluster: str | None = None
+    """The name of its cluster (given, or the nodes joined by ``+`` when inferred)."""
+    inputs: list[str] = Field(default_factory=list)
+    time_alignment: TimeAlignment | None = None
+    findings_by_rule: dict[str, int] = Field(default_factory=dict)
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)
+
+
+class ClusterInfo(BaseModel):
+    """Hosts that are nodes of one failover cluster, and how that is known.
+
+    ``source``: ``given`` (the caller, ``--cluster``) or ``inferred`` from the bundle:
+    ``shared_vms`` are VM GUIDs that several nodes log (the job's VMs spread over the nodes),
+    ``migrations`` VM GUIDs with a live migration event (VMMS 20415)."""
+
+    name: str
+    nodes: list[str]
+    source: Literal["given", "inferred"]
+    shared_vms: list[str] = Field(default_factory=list)
+    migrations: list[str] = Field(default_factory=list)
+
+
 class UnparsedShape(BaseModel):
     """Unparsed lines of one shape (numbers, GUIDs, paths, strings masked), with an example."""
 
@@ -214,6 +246,12 @@ class Report(BaseModel):
     timeline: Timeline = Field(
         default_factory=Timeline,
         description="per-VM moments in time order (added in 1.1; see models/timeline.py)",
+    )
+    hosts: list[HostInfo] = Field(
+        default_factory=list, description="the bundle's hosts, per node (added in 1.3)"
+    )
+    clusters: list[ClusterInfo] = Field(
+        default_factory=list, description="failover clusters the hosts form (added in 1.3)"
     )
 
     @field_serializer("bundle")

@@ -132,6 +132,11 @@ def render_html(report: Report, lang: str | None = None) -> str:
         "" if findings else _empty(label("html.no-findings")),
         _heading("h2", label("html.section.backup-runs")),
         _runs_table(report.backup_runs, lang),
+        *(
+            (_heading("h2", label("html.section.hosts")), _hosts_table(report, lang))
+            if len(report.hosts) > 1
+            else ()
+        ),
         _heading("h2", label("html.section.inputs")),
         inputs_table_html(report.inputs, lang),
         _heading("h2", label("html.section.unparsed")),
@@ -390,6 +395,23 @@ def _runs_table(runs: Sequence[BackupRunSummary], lang: str) -> str:
     ]
     headers = ["#", *_headers(["line-range", "started", "ended", "outcome", "vms-skipped"], lang)]
     return _table(headers, rows, empty=text("html.no-runs", lang))
+
+
+def _hosts_table(report: Report, lang: str) -> str:
+    """The per-node view: which node holds which findings."""
+    rows = [
+        [
+            f'<span class="mono">{html_text(host.name)}</span>',
+            html_text(host.cluster or ""),
+            html_text(
+                ", ".join(f"{rule} ({count})" for rule, count in host.findings_by_rule.items())
+            ),
+            "<br>".join(f'<span class="mono">{html_text(p)}</span>' for p in host.inputs),
+        ]
+        for host in report.hosts
+    ]
+    headers = _headers(["host", "cluster", "findings", "path"], lang)
+    return _table(headers, rows, empty="")
 
 
 def _unparsed_table(shapes: Sequence[UnparsedShape], lang: str) -> str:

@@ -103,6 +103,10 @@ def render_text(
                 + (label("text.vms-skipped", names=separator.join(names)) if names else "")
                 + f"  [{escape(run.path)}:{run.first_line}-{run.last_line}]"
             )
+    if len(report.hosts) > 1:
+        out.append("")
+        out.append(label("text.hosts"))
+        out.extend(_host_lines(report, report.lang))
     out.append("")
     if not report.findings:
         out.append(label("text.no-findings"))
@@ -145,6 +149,22 @@ def render_text(
         if not verbose and len(report.diagnostics) > 10:
             out.append("  " + label("text.more-diagnostics", count=len(report.diagnostics) - 10))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _host_lines(report: Report, lang: str) -> list[str]:
+    """The per-node view: each host, its cluster and which findings concern it."""
+    lines = []
+    for host in report.hosts:
+        cluster = text("text.host-cluster", lang, cluster=host.cluster) if host.cluster else ""
+        rules = ", ".join(f"{rule} ({count})" for rule, count in host.findings_by_rule.items())
+        count = sum(host.findings_by_rule.values())
+        findings = (
+            text("text.host-findings", lang, count=count, rules=rules)
+            if count
+            else text("text.host-no-findings", lang)
+        )
+        lines.append(f"  {escape(host.name)}{escape(cluster)}: {findings}")
+    return lines
 
 
 def _incident_lines(

@@ -126,10 +126,12 @@ class TimelineLayout:
     segments: list[Segment]
     gap_fraction: float
     lang: str = "en"
+    per_node: bool = False
+    """Lanes grouped per host (cluster nodes): a lane is a (host, VM) pair."""
 
     def lane(self, entry: TimelineEntry) -> int:
         """The row index of an entry."""
-        key = lane_key(entry.vm)
+        key = _entry_lane(entry, self.per_node)
         return next(i for i, lane in enumerate(self.lanes) if lane.key == key)
 
     def x(self, moment: datetime) -> float:
@@ -188,13 +190,35 @@ def layout(
             Segment(first, last, _shifted(first, -pad), _shifted(last, pad), left, width)
         )
         left += width + gap_fraction
-    return TimelineLayout(_lanes(entries, lang), segments, gap_fraction, lang)
+    per_node = len({e.host for e in entries if e.host is not None}) > 1
+    if per_node:
+        lanes = [lane for host in _hosts(entries) for lane in _lanes(entries, lang, host)]
+    else:
+        lanes = _lanes(entries, lang)
+    return TimelineLayout(lanes, segments, gap_fraction, lang, per_node)
 
 
-def _lanes(entries: Iterable[TimelineEntry], lang: str) -> list[Lane]:
-    """The job lane (when used) first, then one lane per VM sorted by name."""
+def _entry_lane(entry: TimelineEntry, per_node: bool) -> str:
+    """The lane key of an entry: its VM's, within its host's group when per node."""
+    key = lane_key(entry.vm)
+    return f"{entry.host or '?'}\x00{key}" if per_node else key
+
+
+def _hosts(entries: Iterable[TimelineEntry]) -> list[str | None]:
+    """The hosts of the entries, sorted, entries of no host last."""
+    found = {e.host for e in entries}
+    return [*sorted(h for h in found if h is not None), *([None] if None in found else [])]
+
+
+def _lanes(
+    entries: Iterable[TimelineEntry], lang: str, host: str | bool | None = False
+) -> list[Lane]:
+    """The job lane (when used) first, then one lane per VM sorted by name; ``host`` given:
+    that host's lanes only (a lane group per node), labelled ``HOST · lane``."""
     labels: dict[str, str] = {}
     for entry in entries:
+        if host is not False and entry.host != host:
+            continue
         vm = entry.vm
         key = lane_key(vm)
         known = labels.get(key)
@@ -204,7 +228,10 @@ def _lanes(entries: Iterable[TimelineEntry], lang: str) -> list[Lane]:
             labels[key] = vm.name or vm.id or "?"
     job = [Lane(JOB_LANE, labels.pop(JOB_LANE))] if JOB_LANE in labels else []
     vms = [Lane(key, label) for key, label in labels.items()]
-    return job + sorted(vms, key=lambda lane: lane.label.casefold())
+    lanes = job + sorted(vms, key=lambda lane: lane.label.casefold())
+    if host is False:
+        return lanes
+    return [Lane(f"{host or '?'}\x00{lane.key}", f"{host or '?'} · {lane.label}") for lane in lanes]
 
 
 def _shifted(moment: datetime, delta: timedelta) -> datetime:

@@ -73,7 +73,7 @@ def _lanes(plan: TimelineLayout) -> list[str]:
     for index, lane in enumerate(plan.lanes):
         top = TOP + LANE_HEIGHT * index
         fill = "#f6f8fa" if index % 2 == 0 else "#ffffff"
-        weight = ' font-style="italic"' if lane.key == JOB_LANE else ""
+        weight = ' font-style="italic"' if lane.key.endswith(JOB_LANE) else ""
         parts.append(
             f'<rect x="0" y="{top}" width="{WIDTH}" height="{LANE_HEIGHT}" fill="{fill}"/>'
             f'<text x="{LABEL_WIDTH - 10}" y="{_y(index) + 4:.1f}" text-anchor="end"{weight}>'

@@ -3,7 +3,10 @@
 What it looks for: 43426 lines in avhypervvss.log when the bundle shows no winclustersvc.log
 lines or no Hyper-V-VMMS-Admin events — by what was read, not by file: an event export of
 another channel (System, Application) holds no VMMS evidence. One finding per missing log,
-naming the log to collect and where it lives on the host.
+naming the log to collect and where it lives on the host. On a failover cluster
+(docs/guide/clusters.md) the merge runs on the node that owns the VM, so a node of the
+plug-in host's cluster with no Hyper-V-VMMS-Admin events gets a finding of its own, naming
+the node.
 
 Why it matters: the plug-in log only says that the checkpoint failed. The orphaned-checkpoint
 diagnosis needs the cleanup lines of winclustersvc.log and the merge events of VMMS;
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from avlogparse.catalog import KB_ORPHANED_CHECKPOINT
+from avlogparse.correlation.chains import CheckpointFailure
 from avlogparse.correlation.coverage import CLUSTER_LOG, PLUGIN_LOG, VMMS_ADMIN
 from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
@@ -56,3 +60,34 @@ class MissingEvidence(Rule):
                 data={"missing": fact},
                 omitted=omitted,
             )
+        if facts.coverage.has(VMMS_ADMIN) and facts.hosts.clusters:
+            yield from self._nodes_without_vmms(facts)
+
+    def _nodes_without_vmms(self, facts: Facts) -> Iterator[Finding]:
+        """Nodes of the plug-in hosts' clusters that show no VMMS-Admin events."""
+        with_vmms = {facts.host_of(path) for path in facts.coverage.files(VMMS_ADMIN)}
+        by_cluster: dict[int, list[CheckpointFailure]] = {}
+        clusters = {}
+        for failure in facts.checkpoint_failures:
+            cluster = facts.hosts.cluster_of(facts.host_of(failure.record.path))
+            if cluster is not None:
+                by_cluster.setdefault(id(cluster), []).append(failure)
+                clusters[id(cluster)] = cluster
+        for key, failures in by_cluster.items():
+            cluster = clusters[key]
+            for node in cluster.nodes:
+                if node in with_vmms:
+                    continue
+                yield self.finding(
+                    facts,
+                    message_id="msg.missing-evidence.vmms-admin.node",
+                    message_args={
+                        "failures": len(failures),
+                        "node": node,
+                        "nodes": cluster.nodes,
+                    },
+                    evidence=[facts.evidence(f.record, "unexplained") for f in failures],
+                    host=node,
+                    remediation_ids=["fix.collect-vmms-admin"],
+                    data={"missing": VMMS_ADMIN, "node": node, "cluster": cluster.nodes},
+                )

@@ -3,7 +3,10 @@
 What it looks for: winclustersvc.log reports "Cleaning up checkpoint … DestroySnapshot
 executed successfully" for a backup job, and Hyper-V-VMMS reports "background disk merge
 failed to complete" (event 19100) for a VM on the same host within the hour after it —
-never before it — with no later "merge completed" (19080) for that VM.
+never before it — with no later "merge completed" (19080) for that VM. On a failover
+cluster the merge fails on the node that owns the VM: a 19100 on another node of the same
+cluster counts for a VM of the job, and the finding names that node (see
+docs/guide/clusters.md).
 
 Why it matters: DestroySnapshot only starts the merge; when the merge fails, the
 checkpoint's .avhdx stays in the VM folder, invisible to Hyper-V Manager, PowerShell and the
@@ -60,6 +63,20 @@ class OrphanedCheckpoint(Rule):
             "hresult": remediation.hresult_arg(hresult),
             "consequence": None,
         }
+        message_id = "msg.orphaned-checkpoint"
+        host = cleanup.host
+        data: dict[str, object] = {}
+        if chain.cross_node:
+            message_id = "msg.orphaned-checkpoint.cluster"
+            host = chain.owner_host
+            args["cleanup_host"] = cleanup.host or "?"
+            args["node"] = chain.owner_host or "?"
+            cluster = facts.hosts.cluster_of(chain.owner_host)
+            data = {
+                "cleanup_host": cleanup.host,
+                "merge_hosts": sorted({m.host for m in chain.merge_failures if m.host}),
+                "cluster": cluster.nodes if cluster else None,
+            }
         if chain.consequences:
             args["consequence"] = "msg.orphaned-checkpoint.explains"
             args["next_backup"] = host_time_arg(facts, chain.consequences[0].run.started)
@@ -70,11 +87,11 @@ class OrphanedCheckpoint(Rule):
         ]
         return self.finding(
             facts,
-            message_id="msg.orphaned-checkpoint",
+            message_id=message_id,
             message_args=args,
             evidence=evidence,
             vm=chain.vm,
-            host=cleanup.host,
+            host=host,
             remediation_ids=steps,
             missing_link_ids=chain.missing_links,
             omitted=omitted,
@@ -85,5 +102,6 @@ class OrphanedCheckpoint(Rule):
                 "hresult": remediation.hresult_arg(hresult),
                 "merge_failures": len(chain.merge_failures),
                 "explains": [str(c.record.location) for c in chain.consequences],
+                **data,
             },
         )

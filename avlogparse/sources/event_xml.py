@@ -74,6 +74,7 @@ from pydantic import Field
 
 from avlogparse.catalog import HYPERV_EVENTS, MERGE_PROGRESS_EVENTS
 from avlogparse.correlation.coverage import channel_fact
+from avlogparse.correlation.hosts import LIVE_MIGRATION_EVENTS, MAX_MIGRATIONS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
@@ -1107,6 +1108,9 @@ def _record(
         # read for every checkpoint of every VM: what the correlation needs, no model
         known = _hyperv_extra(data, _message(render, keys[14]), caches)
         known["computer"] = caches.texts[sys_text.get(keys[12])]
+    elif hyperv and event_id in LIVE_MIGRATION_EVENTS:  # which node, which VM: no model
+        known = _hyperv_extra(data, _message(render, keys[14]), caches)
+        known["computer"] = caches.texts[sys_text.get(keys[12])]
     channel = caches.texts[sys_text.get(keys[11])]
     return EventLine(
         path, line, raw, provider, channel, event_id, timestamp, _event_record, known, fields
@@ -1413,6 +1417,13 @@ class EventXmlSource(LogSource):
                         model = record if isinstance(record, EventRecord) else record.to_model()
                         if collector.keep(repeat_key(model), model):
                             events.append(model)
+                elif (
+                    record.event_id in LIVE_MIGRATION_EVENTS
+                    and len(collector.migrations) < MAX_MIGRATIONS
+                    and provider is not None
+                    and "hyper-v" in provider.lower()
+                ):
+                    collector.migrations.append(compact(record))
             elif isinstance(record, Unparsed):
                 collector.note_unparsed(record)
         for (channel, provider), count in channels.items():
