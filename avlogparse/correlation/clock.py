@@ -100,6 +100,19 @@ class HostClock:
             return None
 
 
+def anchors_explained(clock: HostClock, anchors: Sequence[ClockAnchor]) -> int:
+    """How many anchors ``clock`` explains: its UTC window holds a counterpart."""
+    explained = 0
+    for anchor in anchors:
+        start, end = clock.utc(anchor.start), clock.utc(anchor.end)
+        if start is None or end is None:
+            continue
+        at = bisect_left(anchor.utc_times, start.replace(tzinfo=None))
+        if at < len(anchor.utc_times) and anchor.utc_times[at] <= end.replace(tzinfo=None):
+            explained += 1
+    return explained
+
+
 def fixed_zone(minutes: int) -> timezone:
     """A fixed UTC offset in minutes as a tzinfo."""
     return timezone(timedelta(minutes=minutes))

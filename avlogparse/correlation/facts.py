@@ -30,6 +30,7 @@ from avlogparse.correlation.chains import (
 )
 from avlogparse.correlation.clock import (
     HostClock,
+    anchors_explained,
     clock_anchors,
     clock_from_anchors,
     count_switch_hours,
@@ -219,26 +220,36 @@ def _settle_hosts(
     return hosts
 
 
+OWN_CLOCK_SHARE = 0.9
+"""Share of a host's anchors its own clock must explain to replace the bundle's."""
+
+
 def _infer_clocks(
     collector: Collector, windows: CorrelationWindows, hosts: HostMap
 ) -> tuple[HostClock, dict[str | None, HostClock]]:
-    """The bundle's clock and, when host-local logs come from several hosts, one per host.
+    """The bundle's clock and, for a host whose own logs it explains worse, that host's.
 
-    The bundle's clock is then the clock of the host with the most host-local records (the
-    plug-in's node, as a rule)."""
-    local_records: Counter[str | None] = Counter()
-    for run in collector.runs:
-        local_records[hosts.named_host(run.path)] += 1 + len(run.records)
-    for cleanup in collector.cleanups:
-        local_records[hosts.named_host(cleanup.cleanup.path)] += 1
-    if len(local_records) <= 1:
-        return infer_clock(collector, windows), {}
+    The bundle's clock is inferred from every anchor (most anchors, and a daylight-saving
+    change, are seen only together); a host keeps a clock of its own only when that clock
+    explains nearly all of the host's anchors (``OWN_CLOCK_SHARE``) and more of them than the
+    bundle's does: a node set to another zone. A plug-in log holding several hosts' jobs
+    gives a host anchors whose events sit on other nodes, which some odd offset may then fit
+    by chance; the share keeps that from passing for a node's own clock.
+    """
+    bundle_clock = infer_clock(collector, windows)
+    local_hosts = {hosts.named_host(run.path) for run in collector.runs}
+    local_hosts.update(hosts.named_host(c.cleanup.path) for c in collector.cleanups)
+    if len(local_hosts) <= 1:
+        return bundle_clock, {}
     clocks: dict[str | None, HostClock] = {}
-    for host in local_records:
+    for host in local_hosts:
         anchors = clock_anchors(_host_view(collector, host, hosts), windows)
-        clocks[host] = clock_from_anchors(anchors)
-    main = max(local_records, key=lambda h: (local_records[h], h is not None, h or ""))
-    return clocks[main], clocks
+        own = clock_from_anchors(anchors)
+        explained = anchors_explained(own, anchors)
+        better = explained > anchors_explained(bundle_clock, anchors)
+        own_ok = better and explained >= OWN_CLOCK_SHARE * len(anchors)
+        clocks[host] = own if own_ok else bundle_clock
+    return bundle_clock, clocks
 
 
 def _host_view(collector: Collector, host: str | None, hosts: HostMap) -> Collector:

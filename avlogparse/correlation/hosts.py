@@ -31,6 +31,9 @@ MAX_MIGRATIONS = 10_000
 _SEPARATORS = re.compile(r"[/\\!]")
 _ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar|gz)$", re.IGNORECASE)
 
+ONE_HOST_SHARE = 0.9
+"""Share of a file's host mentions one host must have for the file to be that host's."""
+
 
 def short_host(name: str | None) -> str | None:
     """``HV-NODE01.corp.example`` → ``HV-NODE01`` (upper case), for same-host checks."""
@@ -141,7 +144,9 @@ class HostMap:
 
     def settle_paths(self) -> None:
         """Settle each input's host: its own, else its folder's (else the bundle's one host),
-        else the folder's name."""
+        else the folder's name. A file naming several hosts (one export or cleanup log of a
+        whole cluster, written on one machine) belongs to none of them: it gives no host to
+        itself or to its folder's other logs."""
         by_folder: dict[str, set[str]] = defaultdict(set)
         folders: dict[str, None] = {}
         for path in self._paths:
@@ -149,7 +154,9 @@ class HostMap:
             folders[folder] = None
             named = self._named.get(path)
             if named:
-                host = named.most_common(1)[0][0]
+                host, count = named.most_common(1)[0]
+                if count < ONE_HOST_SHARE * named.total():
+                    continue  # several hosts' records: settled as None below
                 self.path_hosts[path] = host
                 by_folder[folder].add(host)
         per_node_folders = len(folders) > 1
