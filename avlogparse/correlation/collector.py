@@ -19,6 +19,7 @@ from avlogparse.templates import line_template
 if TYPE_CHECKING:
     from avlogparse.correlation.runs import BackupRun
     from avlogparse.sources import Record
+    from avlogparse.sources.avhypervvss import PluginLogRecord
     from avlogparse.sources.base import LogSource
     from avlogparse.sources.event_xml import EventRecord, MergeProgress
     from avlogparse.sources.winclustersvc import Cleanup, ClusterLogRecord
@@ -40,6 +41,11 @@ class Collector:
         self.destroy_failures: list[ClusterLogRecord] = []
         self.events: list[EventRecord] = []
         self.merge_progress: list[MergeProgress] = []
+        self.incident_events: list[EventRecord] = []
+        """Events of other channels the rules read: catalogued VSS, cluster and VHDMP
+        events, and every Error/Critical Hyper-V, VSS or cluster event not in ``events``."""
+        self.plugin_lines: list[PluginLogRecord | ClusterLogRecord] = []
+        """Error/FATAL lines of the plug-in logs and the avtar job lines (5314, 6149, 7883)."""
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
         self.path = ""
         """The file being collected (what :meth:`saw` attributes facts to)."""

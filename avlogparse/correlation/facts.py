@@ -32,6 +32,7 @@ from avlogparse.models.findings import Evidence
 if TYPE_CHECKING:
     from avlogparse.correlation.runs import BackupRun
     from avlogparse.sources import Record
+    from avlogparse.sources.avhypervvss import PluginLogRecord
     from avlogparse.sources.event_xml import EventRecord, MergeProgress
     from avlogparse.sources.winclustersvc import Cleanup, ClusterLogRecord
 
@@ -58,6 +59,10 @@ class Facts:
     merge_progress: list[MergeProgress]
     registry: VmRegistry
     failures_by_run: dict[int, list[CheckpointFailure]]
+    incident_events: list[EventRecord] = field(default_factory=list)
+    """Catalogued VSS, cluster and VHDMP events and uncatalogued Error/Critical events."""
+    plugin_lines: list[PluginLogRecord | ClusterLogRecord] = field(default_factory=list)
+    """Error/FATAL plug-in log lines and the avtar job lines (5314, 6149, 7883)."""
     _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -135,4 +140,6 @@ def build_facts(
         merge_progress=collector.merge_progress,
         registry=registry,
         failures_by_run=failures_by_run,
+        incident_events=collector.incident_events,
+        plugin_lines=collector.plugin_lines,
     )
