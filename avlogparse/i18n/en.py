@@ -394,9 +394,9 @@ FAILURE_MODES = {  # issue 12: the failure modes of shared/failure-catalog.md, i
     "rule.backup-job-failed.title": "avtar backup job failed",
     "rule.unexplained-errors.title": "Errors no other finding explains",
     "msg.file-lock": (
-        "'{vm}' hit a file lock {count} time(s) from {first:time} to {last:time} "
-        "({hresult:hresult}): another process held its virtual disk during the checkpoint "
-        "or merge."
+        "'{vm}' hit a file lock {count} time(s) from {first:time} to {last:time} with "
+        "{hresult:hresult}: another process held its virtual disk during the checkpoint or "
+        "merge."
     ),
     "msg.disk-full": (
         "'{vm}' ran out of disk space {count} time(s) from {first:time} to {last:time} "
@@ -440,7 +440,7 @@ FAILURE_MODES = {  # issue 12: the failure modes of shared/failure-catalog.md, i
     "msg.backup-job-failed.replication": "Replication to the remote Data Domain failed.",
     "msg.backup-job-failed.other": "Read the job's error lines for the cause.",
     "msg.unexplained-errors.line": (
-        "{origin} wrote {count} error line(s) with code {code}{hresult:sentence} from "
+        "{origin} wrote {count} error line(s) with code {code} ({hresult:hresult}) from "
         "{first:time} to {last:time} that no other finding explains."
     ),
     "msg.unexplained-errors.event": (

@@ -533,8 +533,8 @@ FAILURE_MODES = {  # issue 12: shared/failure-catalog.md の障害モード (ま
     "rule.backup-job-failed.title": "avtar のバックアップ ジョブが失敗しました",
     "rule.unexplained-errors.title": "他の検出結果で説明できないエラー",
     "msg.file-lock": (
-        "'{vm}' で {first:time} から {last:time} までに {count} 回ファイルのロックが発生しました "
-        "({hresult:hresult})。チェックポイントまたはマージの間、別のプロセスが仮想ディスクを"
+        "'{vm}' で {first:time} から {last:time} までに {count} 回ファイルのロックが発生しました"
+        " ({hresult:hresult})。チェックポイントまたはマージの間、別のプロセスが仮想ディスクを"
         "開いていました。"
     ),
     "msg.disk-full": (
@@ -581,8 +581,8 @@ FAILURE_MODES = {  # issue 12: shared/failure-catalog.md の障害モード (ま
     ),
     "msg.backup-job-failed.other": "原因はジョブのエラー行を確認してください。",
     "msg.unexplained-errors.line": (
-        "{origin} が {first:time} から {last:time} までにコード {code} のエラー行を {count} 行"
-        "記録しました{hresult:sentence}。他の検出結果では説明できません。"
+        "{origin} が {first:time} から {last:time} までにコード {code} ({hresult:hresult}) の"
+        "エラー行を {count} 行記録しました。他の検出結果では説明できません。"
     ),
     "msg.unexplained-errors.event": (
         "{origin} が {first:time} から {last:time} までにイベント {code} を {count} 回記録"

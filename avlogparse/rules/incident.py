@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from avlogparse.catalog import CLUSTER_FALLOUT_EVENTS
 from avlogparse.correlation.facts import Facts
 from avlogparse.correlation.hosts import short_host
 from avlogparse.correlation.identity import event_vm, vm_key
@@ -64,8 +65,22 @@ class Signal:
     """Level Error/Critical (events) or Error/FATAL (plug-in lines)."""
 
 
+def _cache(facts: Facts) -> dict[str, Any]:
+    """Per-Facts memo: rules and :func:`causes_for` ask for the same signals many times."""
+    cache: dict[str, Any] = vars(facts).setdefault("_incident_cache", {})
+    return cache
+
+
 def signals(facts: Facts) -> list[Signal]:
     """Every kept event and plug-in error line as a signal, in time order (no time last)."""
+    cache = _cache(facts)
+    if "signals" not in cache:
+        cache["signals"] = _signals(facts)
+    found: list[Signal] = cache["signals"]
+    return found
+
+
+def _signals(facts: Facts) -> list[Signal]:
     found: list[Signal] = []
     for event in [*facts.events, *facts.incident_events]:
         found.append(_event_signal(facts, event))
@@ -111,7 +126,12 @@ def _line_fields(line: PluginLogRecord | ClusterLogRecord) -> dict[str, Any]:
 
 def _event_signal(facts: Facts, event: EventRecord) -> Signal:
     name, vm_id = event_vm(event)
-    if name is None and vm_id is None and event.resource_name:
+    if (
+        name is None
+        and vm_id is None
+        and event.resource_name
+        and event.event_id in CLUSTER_FALLOUT_EVENTS  # its role is the VM; a CSV's is a disk
+    ):
         resource = event.resource_name
         name = (
             resource[len(_CLUSTER_VM_PREFIX) :]
@@ -177,6 +197,14 @@ class IncidentRule(Rule):
 
     def incidents(self, facts: Facts) -> list[Incident]:
         """The matching signals grouped per host and VM, split at pauses > INCIDENT_GAP."""
+        cache = _cache(facts)
+        key = f"incidents:{self.id}"
+        if key not in cache:
+            cache[key] = self._incidents(facts)
+        found: list[Incident] = cache[key]
+        return found
+
+    def _incidents(self, facts: Facts) -> list[Incident]:
         groups: dict[tuple[str | None, str], list[Signal]] = defaultdict(list)
         for signal in signals(facts):
             if self.matches(signal, facts):

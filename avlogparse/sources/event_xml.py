@@ -74,6 +74,7 @@ from avlogparse.catalog import (
     FAMILY_VSS,
     HYPERV_EVENTS,
     MERGE_PROGRESS_EVENTS,
+    MISSING_SNAPSHOT_EVENTS,
     NOISE_EVENTS,
     WINDOWS_EVENTS,
     event_family,
@@ -1185,6 +1186,8 @@ def _event_record(
     if family == FAMILY_HYPERV:
         fields.update(_hyperv_extra(data, message, caches))
         fields["family"] = family
+        if event_id in MISSING_SNAPSHOT_EVENTS:  # Parameter0 is the failing call, no VM
+            fields["vm_name"] = None
     elif family and family[:6] != "noise:":
         fields["family"] = family
         fields.update(_other_fields(family, data))
