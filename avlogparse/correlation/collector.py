@@ -8,6 +8,7 @@ here (backup runs, cleanups, catalogued Hyper-V events) and says which facts it 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from avlogparse.correlation.coverage import Coverage
@@ -44,6 +45,8 @@ class Collector:
         self.incident_events: list[EventRecord] = []
         """Events of other channels the rules read: catalogued VSS, cluster and VHDMP
         events, and every Error/Critical Hyper-V, VSS or cluster event not in ``events``."""
+        self.debug_pairs: list[tuple[datetime, datetime]] = []
+        """(debug-layout stamp, stamp of the host-local line before it): the debug clock."""
         self.plugin_lines: list[PluginLogRecord | ClusterLogRecord] = []
         """Error/FATAL lines of the plug-in logs and the avtar job lines (5314, 6149, 7883)."""
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}

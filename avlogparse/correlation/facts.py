@@ -63,6 +63,8 @@ class Facts:
     """Catalogued VSS, cluster and VHDMP events and uncatalogued Error/Critical events."""
     plugin_lines: list[PluginLogRecord | ClusterLogRecord] = field(default_factory=list)
     """Error/FATAL plug-in log lines and the avtar job lines (5314, 6149, 7883)."""
+    debug_pairs: list[tuple[datetime, datetime]] = field(default_factory=list)
+    """(debug-layout stamp, preceding host-local stamp) pairs (:mod:`.debug_clock`)."""
     _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -142,4 +144,5 @@ def build_facts(
         failures_by_run=failures_by_run,
         incident_events=collector.incident_events,
         plugin_lines=collector.plugin_lines,
+        debug_pairs=collector.debug_pairs,
     )

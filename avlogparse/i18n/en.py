@@ -526,3 +526,13 @@ FAILURE_MODES = {  # issue 12: the failure modes of shared/failure-catalog.md, i
     "role.job-result": "job-result",
 }
 MESSAGES.update(FAILURE_MODES)
+MESSAGES.update(
+    {
+        f"msg.backup-job-failed.{cause}.debug-clock": FAILURE_MODES[
+            f"msg.backup-job-failed.{cause}"
+        ]
+        + " Its debug-layout lines (YYYY/MM/DD-hh:mm:ss) are stamped {debug_hours} h behind "
+        "the host-local lines (host zone {zone}): read them on that clock."
+        for cause in ("server-full", "dd-unreachable", "replication", "other")
+    }
+)

@@ -789,3 +789,14 @@ unexplained-errors — 他の検出結果で説明できないエラー。
 """,
     }
 )
+MESSAGES.update(
+    {
+        f"msg.backup-job-failed.{cause}.debug-clock": FAILURE_MODES[
+            f"msg.backup-job-failed.{cause}"
+        ]
+        + "デバッグ形式の行 (YYYY/MM/DD-hh:mm:ss) の時刻は、ホストのローカル時刻の行より "
+        "{debug_hours} 時間遅れています (ホストのタイム ゾーン {zone})。"
+        "その時計で読んでください。"
+        for cause in ("server-full", "dd-unreachable", "replication", "other")
+    }
+)

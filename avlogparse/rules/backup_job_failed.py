@@ -28,6 +28,7 @@ from avlogparse.catalog import (
     SERVER_FULL_EXIT,
 )
 from avlogparse.correlation.coverage import PLUGIN_LOG
+from avlogparse.correlation.debug_clock import infer_debug_clock
 from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
@@ -94,6 +95,17 @@ class BackupJobFailed(Rule):
             "codes": [str(c) for c in unique],
             "cause": f"msg.backup-job-failed.{cause}",
         }
+        data: dict[str, Any] = {"exit_code": status.exit_code, "cause": cause, "codes": unique}
+        zone = next(
+            (z for line in facts.plugin_lines if (z := getattr(line, "zone_name", None))), None
+        )
+        debug_clock = infer_debug_clock(facts.debug_pairs, zone)
+        if debug_clock is not None:
+            data["debug_clock"] = debug_clock.as_data(facts.clock.offset_minutes)
+            if debug_clock.offset:
+                args["debug_hours"] = debug_clock.offset.total_seconds() / 3600
+                args["zone"] = zone or "?"
+                args["cause"] = f"msg.backup-job-failed.{cause}.debug-clock"
         evidence = [facts.evidence(line, "job-error") for line in job]
         evidence.append(facts.evidence(status, "job-result"))
         return self.finding(
@@ -102,5 +114,5 @@ class BackupJobFailed(Rule):
             message_args=args,
             evidence=evidence,
             remediation_ids=CAUSES[cause],
-            data={"exit_code": status.exit_code, "cause": cause, "codes": unique},
+            data=data,
         )

@@ -395,7 +395,7 @@ def parse_avamar_log(
                     debug_time = _debug_time(debug.groups()[:7])
                     pending = make_line(LogLine, (
                         source, path, number, debug_time,
-                        "host-local" if debug_time is not None else "none", text, None, None,
+                        "unknown" if debug_time is not None else "none", text, None, None,
                         None, debug.group(9), None, debug.group(8), "debug", (),
                         has_cuts and (number - batch_start) in cuts,
                     ))  # fmt: skip

@@ -249,6 +249,10 @@ class AvhypervvssSource(LogSource):
                     run = runs.next(run, last, record)
                     ended = run.ended
                 elif timestamp is not ended and timestamp is not None:
+                    if record.time_basis == "unknown":  # debug layout: another clock
+                        if ended is not None:
+                            collector.debug_pairs.append((timestamp, ended))
+                        continue
                     if ended is not None and timestamp - ended <= gap:
                         run.ended = ended = timestamp  # what runs.next does within a run
                     else:
