@@ -536,3 +536,24 @@ MESSAGES.update(
         for cause in ("server-full", "dd-unreachable", "replication", "other")
     }
 )
+MESSAGES.update(
+    {
+        "msg.missing-evidence.windows-log": (
+            "{failures} checkpoint failure(s) that no finding explains, and the bundle holds "
+            "no {log} events: the VSS writer, cluster and worker events that often name the "
+            "cause are not in it."
+        ),
+        "fix.collect-application": (
+            "Export the Application log of every Hyper-V host as XML (VSS events 8229, 12289, "
+            "12293): `wevtutil qe Application /f:xml > application.xml`."
+        ),
+        "fix.collect-system": (
+            "Export the System log of every Hyper-V host (cluster node) as XML (cluster events "
+            "5120, 5142, 1254): `wevtutil qe System /f:xml > system.xml`."
+        ),
+        "fix.collect-worker-admin": (
+            "Export the Hyper-V-Worker Admin log of every Hyper-V host as XML: `wevtutil qe "
+            "Microsoft-Windows-Hyper-V-Worker-Admin /f:xml > worker-admin.xml`."
+        ),
+    }
+)

@@ -800,3 +800,26 @@ MESSAGES.update(
         for cause in ("server-full", "dd-unreachable", "replication", "other")
     }
 )
+MESSAGES.update(
+    {
+        "msg.missing-evidence.windows-log": (
+            "どの検出結果でも説明できないチェックポイントの失敗が {failures} 件ありますが、"
+            "バンドルには {log} のイベントがありません。原因を示すことの多い VSS ライター、"
+            "クラスター、ワーカーのイベントが含まれていません。"
+        ),
+        "fix.collect-application": (
+            "すべての Hyper-V ホストの Application ログを XML でエクスポートしてください (VSS "
+            "イベント 8229、12289、12293): `wevtutil qe Application /f:xml > application.xml`。"
+        ),
+        "fix.collect-system": (
+            "すべての Hyper-V ホスト (クラスター ノード) の System ログを XML でエクスポート"
+            "してください (クラスター イベント 5120、5142、1254): `wevtutil qe System /f:xml > "
+            "system.xml`。"
+        ),
+        "fix.collect-worker-admin": (
+            "すべての Hyper-V ホストの Hyper-V-Worker Admin ログを XML でエクスポートして"
+            "ください: `wevtutil qe Microsoft-Windows-Hyper-V-Worker-Admin /f:xml > "
+            "worker-admin.xml`。"
+        ),
+    }
+)
