@@ -557,3 +557,27 @@ MESSAGES.update(
         ),
     }
 )
+MESSAGES.update(
+    {
+        "rule.guest-cluster-vhds.title": (
+            "Guest-cluster shared VHDX collection cannot be checkpointed"
+        ),
+        "msg.guest-cluster-vhds": (
+            "The VM group of '{vm}' failed its collection checkpoint {count} time(s) from "
+            "{first:time} to {last:time} (Hyper-V WMI job codes of a shared VHDX group)."
+        ),
+        "fix.guest-cluster-service": (
+            "Install and start the Failover Clustering feature in every guest of the guest "
+            "cluster, so that Hyper-V can query the guest cluster service."
+        ),
+        "fix.vhds-not-csv": (
+            "Do not use the shared VHDX as a Cluster Shared Volume inside the guest: 'Remove "
+            "from Cluster Shared Volume' in the guest's Failover Cluster Manager."
+        ),
+        "fix.guest-shared-disks-online": "Bring the shared disks online in the guests.",
+        "fix.vhds-acl": (
+            "Grant each VM's account access to the VHDS folder: `icacls <folder> /grant "
+            "\"NT VIRTUAL MACHINE\\<VM GUID>\":(OI)F` (KB 4230569)."
+        ),
+    }
+)

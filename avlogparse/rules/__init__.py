@@ -13,6 +13,7 @@ from avlogparse.rules.csv_lost import CsvLost
 from avlogparse.rules.destroy_snapshot_failed import DestroySnapshotFailed
 from avlogparse.rules.disk_full import DiskFull
 from avlogparse.rules.file_lock import FileLock
+from avlogparse.rules.guest_cluster_vhds import GuestClusterVhds
 from avlogparse.rules.missing_evidence import MissingEvidence
 from avlogparse.rules.no_backup_targets import NoBackupTargets
 from avlogparse.rules.no_hot_backup import NoHotBackup
@@ -36,6 +37,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ChainFileMissing(),
     ChainCorruption(),
     NoHotBackup(),
+    GuestClusterVhds(),
     BackupJobFailed(),
     MissingEvidence(),
     UnexplainedErrors(),
