@@ -16,6 +16,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 GENERATED_PAGES: dict[str, Callable[[], str]] = {
     "rules/index.md": render_rule_catalog_markdown,
+    "rules/index.ja.md": lambda: render_rule_catalog_markdown("ja"),
 }
 """Page path under docs/ → function producing its text."""
 

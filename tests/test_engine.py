@@ -79,6 +79,8 @@ def test_skipped_rules_say_why(tmp_path: Path) -> None:
     )
     assert {f.data.get("missing") for f in report.findings if f.rule_id == "missing-evidence"} == {
         "log:winclustersvc", "channel:Microsoft-Windows-Hyper-V-VMMS-Admin",
+        # the Windows logs Microsoft's guidance collects (issue 12)
+        "channel:Application", "channel:System", "channel:Microsoft-Windows-Hyper-V-Worker-Admin",
     }  # fmt: skip
 
 
@@ -98,8 +100,16 @@ def test_an_export_of_another_channel_is_no_vmms_evidence(tmp_path: Path) -> Non
     (tmp_path / "System.xml").write_text(SYSTEM_EXPORT, encoding="utf-8")
     report = avlogparse.analyze(tmp_path)
     missing = {f.data["missing"] for f in report.findings if f.rule_id == "missing-evidence"}
-    assert missing == {"log:winclustersvc", "channel:Microsoft-Windows-Hyper-V-VMMS-Admin"}
-    vmms = next(f for f in report.findings if f.data.get("missing", "").startswith("channel:"))
+    # and the Windows logs Microsoft's guidance collects (issue 12); System is there
+    assert missing == {
+        "log:winclustersvc", "channel:Microsoft-Windows-Hyper-V-VMMS-Admin",
+        "channel:Application", "channel:Microsoft-Windows-Hyper-V-Worker-Admin",
+    }  # fmt: skip
+    vmms = next(
+        f
+        for f in report.findings
+        if f.data.get("missing") == "channel:Microsoft-Windows-Hyper-V-VMMS-Admin"
+    )
     assert "Hyper-V-VMMS-Admin" in vmms.message and "System" in vmms.message
     merge = next(r for r in report.rules if r.rule_id == "checkpoint-merge-failed")
     assert merge.status == "skipped"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from avlogparse.correlation.coverage import Coverage
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from avlogparse.correlation.clock import ZoneHint
     from avlogparse.correlation.runs import BackupRun
     from avlogparse.sources import Record
+    from avlogparse.sources.avhypervvss import PluginLogRecord
     from avlogparse.sources.base import LogSource
     from avlogparse.sources.event_xml import EventRecord, MergeProgress
     from avlogparse.sources.winclustersvc import Cleanup, ClusterLogRecord
@@ -53,6 +55,13 @@ class Collector:
         self.hosts = HostMap()
         """Every input's path; :func:`~avlogparse.correlation.facts.build_facts` settles
         their hosts and the clusters."""
+        self.incident_events: list[EventRecord] = []
+        """Events of other channels the rules read: catalogued VSS, cluster and VHDMP
+        events, and every Error/Critical Hyper-V, VSS or cluster event not in ``events``."""
+        self.debug_pairs: list[tuple[datetime, datetime]] = []
+        """(debug-layout stamp, stamp of the host-local line before it): the debug clock."""
+        self.plugin_lines: list[PluginLogRecord | ClusterLogRecord] = []
+        """Error/FATAL lines of the plug-in logs and the avtar job lines (5314, 6149, 7883)."""
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
         self._repeats: dict[Hashable, tuple[object, int]] = {}
         self.omitted: Counter[int] = Counter()

@@ -46,6 +46,7 @@ from avlogparse.models.findings import Evidence
 if TYPE_CHECKING:
     from avlogparse.correlation.runs import BackupRun
     from avlogparse.sources import Record
+    from avlogparse.sources.avhypervvss import PluginLogRecord
     from avlogparse.sources.event_xml import EventRecord, MergeProgress
     from avlogparse.sources.winclustersvc import Cleanup, ClusterLogRecord
 
@@ -78,6 +79,12 @@ class Facts:
     clocks: dict[str | None, HostClock] = field(default_factory=dict)
     """Per-host clocks when host-local logs come from several hosts (else empty: ``clock``
     serves every input)."""
+    incident_events: list[EventRecord] = field(default_factory=list)
+    """Catalogued VSS, cluster and VHDMP events and uncatalogued Error/Critical events."""
+    plugin_lines: list[PluginLogRecord | ClusterLogRecord] = field(default_factory=list)
+    """Error/FATAL plug-in log lines and the avtar job lines (5314, 6149, 7883)."""
+    debug_pairs: list[tuple[datetime, datetime]] = field(default_factory=list)
+    """(debug-layout stamp, preceding host-local stamp) pairs (:mod:`.debug_clock`)."""
     _chain_by_record: dict[int, OrphanChain] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -185,6 +192,9 @@ def build_facts(
         omitted=dict(collector.omitted),
         hosts=hosts,
         clocks=clocks,
+        incident_events=collector.incident_events,
+        plugin_lines=collector.plugin_lines,
+        debug_pairs=collector.debug_pairs,
     )
 
 

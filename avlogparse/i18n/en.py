@@ -474,3 +474,203 @@ MESSAGES: dict[str, str] = {
     **{f"hresult.{entry.hex}": entry.text for entry in HRESULTS.values()},
     **{f"wmi.{code}": meaning for code, meaning in WMI_RETURN_CODES.items()},
 }
+
+FAILURE_MODES = {  # issue 12: the failure modes of shared/failure-catalog.md, in one block
+    "rule.file-lock.title": "Checkpoint or merge blocked by a locked file (0x80070020)",
+    "rule.disk-full.title": "Out of disk space during a checkpoint or merge",
+    "rule.vss-writer-failed.title": "VSS writer failure on the host or in the guest",
+    "rule.csv-lost.title": "Cluster Shared Volume lost during the backup",
+    "rule.autorecovery-leftover.title": "Leftover AutoRecovery.avhdx blocks the checkpoint",
+    "rule.chain-file-missing.title": "A disk or checkpoint file of the chain is missing",
+    "rule.chain-corruption.title": "Differencing-disk chain or RCT change tracking corrupt",
+    "rule.no-hot-backup.title": "VM cannot be hot backed up: no SCSI controller",
+    "rule.backup-job-failed.title": "avtar backup job failed",
+    "rule.unexplained-errors.title": "Errors no other finding explains",
+    "msg.file-lock": (
+        "'{vm}' hit a file lock {count} time(s) from {first:time} to {last:time} with "
+        "{hresult:hresult}: another process held its virtual disk during the checkpoint or "
+        "merge."
+    ),
+    "msg.disk-full": (
+        "'{vm}' ran out of disk space {count} time(s) from {first:time} to {last:time} "
+        "(host {host}, events {events:list})."
+    ),
+    "msg.vss-writer-failed": (
+        "VSS writer failures on host {host}, {count} time(s) from {first:time} to "
+        "{last:time}: events {events:list}, {hresult:hresult}; writers {writers:list}."
+    ),
+    "msg.csv-lost": (
+        "A Cluster Shared Volume was lost on host {host} {count} time(s) from {first:time} "
+        "to {last:time}: volumes {volumes:list}, status {statuses:list}."
+    ),
+    "msg.autorecovery-leftover": (
+        "The checkpoint of '{vm}' failed {count} time(s) from {first:time} to {last:time} "
+        "with {hresult:hresult}: an AutoRecovery.avhdx left by an earlier failed backup "
+        "is in the way."
+    ),
+    "msg.chain-file-missing": (
+        "A file of the disk chain of '{vm}' is missing: {count} error(s) from {first:time} "
+        "to {last:time} (events {events:list}, {hresult:hresult})."
+    ),
+    "msg.chain-corruption": (
+        "The disk chain or change tracking of '{vm}' is corrupt: {count} error(s) from "
+        "{first:time} to {last:time} (events {events:list}, {hresult:hresult}); disks "
+        "{disks:list}."
+    ),
+    "msg.no-hot-backup": (
+        "'{vm}' cannot be hot backed up because it has no SCSI controller ({count} time(s) "
+        "from {first:time} to {last:time})."
+    ),
+    "msg.backup-job-failed": (
+        "The avtar job ended {time:time} with 'Command failed': {errors} error(s), "
+        "{warnings} warning(s), exit code {exit_code} ({exit_text}); error codes "
+        "{codes:list}.{cause:sentence}"
+    ),
+    "msg.backup-job-failed.server-full": "The Avamar server is full.",
+    "msg.backup-job-failed.dd-unreachable": (
+        "The client could not reach or log in to the Data Domain system."
+    ),
+    "msg.backup-job-failed.replication": "Replication to the remote Data Domain failed.",
+    "msg.backup-job-failed.other": "Read the job's error lines for the cause.",
+    "msg.unexplained-errors.line": (
+        "{origin} wrote {count} error line(s) with code {code} ({hresult:hresult}) from "
+        "{first:time} to {last:time} that no other finding explains."
+    ),
+    "msg.unexplained-errors.event": (
+        "{origin} logged event {code} {count} time(s) from {first:time} to {last:time} "
+        "({hresult:hresult}); no other finding explains it."
+    ),
+    "fix.find-lock": (
+        "Find what holds the file: run Process Monitor (or handle.exe) on the host during "
+        "the backup window and look for other backup, replica or antivirus processes on the "
+        "VM's .vhdx/.avhdx; a lock left by a power loss may need the VMs moved off the node "
+        "and a reboot."
+    ),
+    "fix.av-exclusions": (
+        "Exclude Hyper-V files from antivirus scanning (KB 3105657): *.vhd, *.vhdx, *.avhd, "
+        "*.avhdx, *.vhds, *.rct, *.vsv, *.bin, *.vmcx, *.vmrs, *.vmgs, the VM folders, "
+        "C:\\ClusterStorage, and the processes vmms.exe, vmwp.exe, vmsp.exe, vmcompute.exe."
+    ),
+    "fix.restart-backup-services": (
+        "Make sure no other backup or replica job overlaps the Avamar backup, then restart "
+        "the VSS and Hyper-V services (or the backups) to release stale handles."
+    ),
+    "fix.merge-space": (
+        "Keep free space on the volume at least as large as the virtual disks being merged, "
+        "then let the pending merge complete."
+    ),
+    "fix.vss-writers": (
+        "Run `vssadmin list writers` on the host and in the guest; restart the VSS and "
+        "swprv services (or reboot) for writers in a failed state, and repair the guest's "
+        "Backup (volume checkpoint) integration service."
+    ),
+    "fix.stagger-jobs": (
+        "Stagger backup schedules so that no two jobs snapshot the same host or VM at once; "
+        "a single 12289 with 0x80042409 can be ignored."
+    ),
+    "fix.csv-smb": (
+        "Enable Client for Microsoft Networks and File and Printer Sharing for Microsoft "
+        "Networks on every cluster network adapter (KB 2008795)."
+    ),
+    "fix.csv-hotfix": (
+        "On Windows Server 2012 R2 install the CSV VSS update KB 3090343, and check the "
+        "storage paths and reservations of the volume."
+    ),
+    "fix.autorecovery": (
+        "Delete or rename the AutoRecovery.avhdx in the VM's folder (MS KB 3175561), then "
+        "run the backup again."
+    ),
+    "fix.restore-chain-file": (
+        "Restore the missing parent or child disk or checkpoint file, or rebuild the VM on "
+        "its healthy .vhdx; `Get-VHD` on each disk shows which parent path is missing."
+    ),
+    "fix.repair-chain": (
+        "Copy the VM's disk files aside, then merge child into parent (Edit Disk or "
+        "`Merge-VHD`) or build a new VM on the repaired disk; expect the next backup to be a "
+        "full one after an RCT corruption."
+    ),
+    "fix.add-scsi": (
+        "Add a SCSI controller to the VM (or convert pass-through and shared disks) so that "
+        "it can be backed up online."
+    ),
+    "fix.server-capacity": (
+        "Free capacity on the Avamar server (expire backups, run garbage collection) or add "
+        "capacity, then run the job again."
+    ),
+    "fix.dd-name-resolution": (
+        "Make the client resolve and reach the Data Domain system by its name (DNS, hosts "
+        "file, nsswitch.conf) and check the DD credentials in Avamar."
+    ),
+    "fix.dd-replication-ports": (
+        "Allow RPC (port 111) and SSH (port 22) between the Data Domain systems through "
+        "firewalls and IPS, then retry the replication."
+    ),
+    "fix.read-avtar-errors": (
+        "Read the job's Error and FATAL lines in the client log (…\\avs\\var\\clientlogs) "
+        "for the cause."
+    ),
+    "fix.read-unexplained": (
+        "Read these lines or events first: no rule recognised them, so the report cannot "
+        "name their cause; look up the code or event id with the vendor."
+    ),
+    "role.incident": "incident",
+    "role.related": "related",
+    "role.job-error": "job-error",
+    "role.job-result": "job-result",
+}
+MESSAGES.update(FAILURE_MODES)
+MESSAGES.update(
+    {
+        f"msg.backup-job-failed.{cause}.debug-clock": FAILURE_MODES[
+            f"msg.backup-job-failed.{cause}"
+        ]
+        + " Its debug-layout lines (YYYY/MM/DD-hh:mm:ss) are stamped {debug_hours} h behind "
+        "the host-local lines (host zone {zone}): read them on that clock."
+        for cause in ("server-full", "dd-unreachable", "replication", "other")
+    }
+)
+MESSAGES.update(
+    {
+        "msg.missing-evidence.windows-log": (
+            "{failures} checkpoint failure(s) that no finding explains, and the bundle holds "
+            "no {log} events: the VSS writer, cluster and worker events that often name the "
+            "cause are not in it."
+        ),
+        "fix.collect-application": (
+            "Export the Application log of every Hyper-V host as XML (VSS events 8229, 12289, "
+            "12293): `wevtutil qe Application /f:xml > application.xml`."
+        ),
+        "fix.collect-system": (
+            "Export the System log of every Hyper-V host (cluster node) as XML (cluster events "
+            "5120, 5142, 1254): `wevtutil qe System /f:xml > system.xml`."
+        ),
+        "fix.collect-worker-admin": (
+            "Export the Hyper-V-Worker Admin log of every Hyper-V host as XML: `wevtutil qe "
+            "Microsoft-Windows-Hyper-V-Worker-Admin /f:xml > worker-admin.xml`."
+        ),
+    }
+)
+MESSAGES.update(
+    {
+        "rule.guest-cluster-vhds.title": (
+            "Guest-cluster shared VHDX collection cannot be checkpointed"
+        ),
+        "msg.guest-cluster-vhds": (
+            "The VM group of '{vm}' failed its collection checkpoint {count} time(s) from "
+            "{first:time} to {last:time} (Hyper-V WMI job codes of a shared VHDX group)."
+        ),
+        "fix.guest-cluster-service": (
+            "Install and start the Failover Clustering feature in every guest of the guest "
+            "cluster, so that Hyper-V can query the guest cluster service."
+        ),
+        "fix.vhds-not-csv": (
+            "Do not use the shared VHDX as a Cluster Shared Volume inside the guest: 'Remove "
+            "from Cluster Shared Volume' in the guest's Failover Cluster Manager."
+        ),
+        "fix.guest-shared-disks-online": "Bring the shared disks online in the guests.",
+        "fix.vhds-acl": (
+            "Grant each VM's account access to the VHDS folder: `icacls <folder> /grant "
+            "\"NT VIRTUAL MACHINE\\<VM GUID>\":(OI)F` (KB 4230569)."
+        ),
+    }
+)

@@ -614,3 +614,350 @@ missing-evidence — バンドルでは説明できないチェックポイン�
 これらがないとレポートは原因を判断できず、何も表示されないことが「原因なし」と誤解されます。
 """,
 }
+
+FAILURE_MODES = {  # issue 12: shared/failure-catalog.md の障害モード (まとめて 1 ブロック)
+    "rule.file-lock.title": (
+        "ファイルのロックによりチェックポイントまたはマージが妨げられました (0x80070020)"
+    ),
+    "rule.disk-full.title": "チェックポイントまたはマージ中にディスク領域が不足しました",
+    "rule.vss-writer-failed.title": "ホストまたはゲストの VSS ライターが失敗しました",
+    "rule.csv-lost.title": "バックアップ中にクラスター共有ボリュームが失われました",
+    "rule.autorecovery-leftover.title": (
+        "残った AutoRecovery.avhdx がチェックポイントを妨げています"
+    ),
+    "rule.chain-file-missing.title": "ディスク チェーンのファイルが見つかりません",
+    "rule.chain-corruption.title": "差分ディスク チェーンまたは RCT 変更追跡が破損しています",
+    "rule.no-hot-backup.title": (
+        "SCSI コントローラーがないため仮想マシンをオンライン バックアップできません"
+    ),
+    "rule.backup-job-failed.title": "avtar のバックアップ ジョブが失敗しました",
+    "rule.unexplained-errors.title": "他の検出結果で説明できないエラー",
+    "msg.file-lock": (
+        "'{vm}' で {first:time} から {last:time} までに {count} 回ファイルのロックが発生しました"
+        " ({hresult:hresult})。チェックポイントまたはマージの間、別のプロセスが仮想ディスクを"
+        "開いていました。"
+    ),
+    "msg.disk-full": (
+        "'{vm}' で {first:time} から {last:time} までに {count} 回ディスク領域が不足しました "
+        "(ホスト {host}、イベント {events:list})。"
+    ),
+    "msg.vss-writer-failed": (
+        "ホスト {host} で {first:time} から {last:time} までに {count} 回 VSS ライターが失敗"
+        "しました: イベント {events:list}、{hresult:hresult}、ライター {writers:list}。"
+    ),
+    "msg.csv-lost": (
+        "ホスト {host} で {first:time} から {last:time} までに {count} 回クラスター共有"
+        "ボリュームが失われました: ボリューム {volumes:list}、状態 {statuses:list}。"
+    ),
+    "msg.autorecovery-leftover": (
+        "'{vm}' のチェックポイントが {first:time} から {last:time} までに {count} 回 "
+        "{hresult:hresult} で失敗しました。以前に失敗したバックアップが残した "
+        "AutoRecovery.avhdx が原因です。"
+    ),
+    "msg.chain-file-missing": (
+        "'{vm}' のディスク チェーンのファイルが見つかりません: {first:time} から {last:time} "
+        "までに {count} 件のエラー (イベント {events:list}、{hresult:hresult})。"
+    ),
+    "msg.chain-corruption": (
+        "'{vm}' のディスク チェーンまたは変更追跡が破損しています: {first:time} から "
+        "{last:time} までに {count} 件のエラー (イベント {events:list}、{hresult:hresult})、"
+        "ディスク {disks:list}。"
+    ),
+    "msg.no-hot-backup": (
+        "'{vm}' には SCSI コントローラーがないため、オンライン バックアップできません "
+        "({first:time} から {last:time} までに {count} 回)。"
+    ),
+    "msg.backup-job-failed": (
+        "avtar のジョブは {time:time} に「Command failed」で終了しました: エラー {errors} 件、"
+        "警告 {warnings} 件、終了コード {exit_code} ({exit_text})、エラー コード "
+        "{codes:list}。{cause:sentence}"
+    ),
+    "msg.backup-job-failed.server-full": "Avamar サーバーの容量がいっぱいです。",
+    "msg.backup-job-failed.dd-unreachable": (
+        "クライアントが Data Domain システムに到達できないか、ログインできませんでした。"
+    ),
+    "msg.backup-job-failed.replication": (
+        "リモートの Data Domain へのレプリケーションに失敗しました。"
+    ),
+    "msg.backup-job-failed.other": "原因はジョブのエラー行を確認してください。",
+    "msg.unexplained-errors.line": (
+        "{origin} が {first:time} から {last:time} までにコード {code} ({hresult:hresult}) の"
+        "エラー行を {count} 行記録しました。他の検出結果では説明できません。"
+    ),
+    "msg.unexplained-errors.event": (
+        "{origin} が {first:time} から {last:time} までにイベント {code} を {count} 回記録"
+        "しました ({hresult:hresult})。他の検出結果では説明できません。"
+    ),
+    "fix.find-lock": (
+        "ファイルを保持しているプロセスを特定してください: バックアップの時間帯にホストで "
+        "Process Monitor (または handle.exe) を実行し、仮想マシンの .vhdx/.avhdx を開いている"
+        "他のバックアップ、レプリカ、ウイルス対策のプロセスを探します。停電後に残ったロックは、"
+        "仮想マシンをノードから移動して再起動しないと解除できない場合があります。"
+    ),
+    "fix.av-exclusions": (
+        "Hyper-V のファイルをウイルス対策のスキャン対象から除外してください (KB 3105657): "
+        "*.vhd、*.vhdx、*.avhd、*.avhdx、*.vhds、*.rct、*.vsv、*.bin、*.vmcx、*.vmrs、*.vmgs、"
+        "仮想マシンのフォルダー、C:\\ClusterStorage、およびプロセス vmms.exe、vmwp.exe、"
+        "vmsp.exe、vmcompute.exe。"
+    ),
+    "fix.restart-backup-services": (
+        "他のバックアップやレプリカのジョブが Avamar のバックアップと重ならないことを確認し、"
+        "VSS と Hyper-V のサービス (またはバックアップ) を再起動して古いハンドルを"
+        "解放してください。"
+    ),
+    "fix.merge-space": (
+        "ボリュームの空き領域を、マージする仮想ディスクのサイズ以上に保ち、保留中のマージを"
+        "完了させてください。"
+    ),
+    "fix.vss-writers": (
+        "ホストとゲストで `vssadmin list writers` を実行し、失敗状態のライターがあれば VSS と "
+        "swprv のサービスを再起動 (または再起動) し、ゲストの「バックアップ (ボリューム "
+        "チェックポイント)」統合サービスを修復してください。"
+    ),
+    "fix.stagger-jobs": (
+        "同じホストや仮想マシンのスナップショットを 2 つのジョブが同時に取らないよう、"
+        "バックアップのスケジュールをずらしてください。0x80042409 の 12289 が 1 回だけなら"
+        "無視してかまいません。"
+    ),
+    "fix.csv-smb": (
+        "すべてのクラスター ネットワーク アダプターで「Microsoft ネットワーク用クライアント」と"
+        "「Microsoft ネットワーク用ファイルとプリンター共有」を有効にしてください (KB 2008795)。"
+    ),
+    "fix.csv-hotfix": (
+        "Windows Server 2012 R2 では CSV の VSS 更新プログラム KB 3090343 を適用し、"
+        "ボリュームのストレージ パスと予約を確認してください。"
+    ),
+    "fix.autorecovery": (
+        "仮想マシンのフォルダーにある AutoRecovery.avhdx を削除または名前変更し (MS KB "
+        "3175561)、バックアップを再実行してください。"
+    ),
+    "fix.restore-chain-file": (
+        "見つからない親または子のディスク、チェックポイントのファイルを復元するか、正常な "
+        ".vhdx で仮想マシンを作り直してください。各ディスクの `Get-VHD` で、どの親パスが"
+        "見つからないかがわかります。"
+    ),
+    "fix.repair-chain": (
+        "仮想マシンのディスク ファイルを退避してから、子を親にマージする (ディスクの編集または "
+        "`Merge-VHD`) か、修復したディスクで新しい仮想マシンを作成してください。RCT の破損後の"
+        "次回バックアップはフル バックアップになります。"
+    ),
+    "fix.add-scsi": (
+        "仮想マシンに SCSI コントローラーを追加する (またはパススルー ディスクや共有ディスクを"
+        "変換する) と、オンラインでバックアップできます。"
+    ),
+    "fix.server-capacity": (
+        "Avamar サーバーの容量を空ける (バックアップの期限切れ、ガベージ コレクション) か、"
+        "容量を追加してから、ジョブを再実行してください。"
+    ),
+    "fix.dd-name-resolution": (
+        "クライアントが Data Domain システムを名前で解決して到達できるようにし (DNS、hosts "
+        "ファイル、nsswitch.conf)、Avamar の DD の資格情報を確認してください。"
+    ),
+    "fix.dd-replication-ports": (
+        "Data Domain システム間の RPC (ポート 111) と SSH (ポート 22) をファイアウォールと "
+        "IPS で許可してから、レプリケーションを再試行してください。"
+    ),
+    "fix.read-avtar-errors": (
+        "原因は、クライアント ログ (…\\avs\\var\\clientlogs) のジョブの Error 行と FATAL 行を"
+        "確認してください。"
+    ),
+    "fix.read-unexplained": (
+        "まずこれらの行またはイベントを確認してください。どのルールも認識していないため、"
+        "レポートでは原因を示せません。コードまたはイベント ID をベンダーに確認してください。"
+    ),
+    "role.incident": "障害",
+    "role.related": "関連",
+    "role.job-error": "ジョブのエラー",
+    "role.job-result": "ジョブの結果",
+    "hresult.0x80070050": "ファイルが存在します",
+    "hresult.0x800423FB": "シャドウ コピーで自動回復操作を完了できませんでした",
+    "hresult.0x800423F0": (
+        "シャドウ コピーには、ライターがアプリケーション コンポーネントを正しくバックアップする"
+        "のに必要なボリュームの一部しか含まれていません"
+    ),
+    "hresult.0x800423F1": "ライターのメモリまたはその他のシステム リソースが不足しました",
+    "hresult.0x800423F2": (
+        "Freeze イベントと Thaw イベントの間でライターのタイムアウトが発生しました"
+    ),
+    "hresult.0x800423F3": "ライターで一時的なエラーが発生しました",
+    "hresult.0x800423F4": "ライターで一時的でないエラーが発生しました",
+    "hresult.0x80042409": "1 つ以上のライターの状態を取得できません",
+    "hresult.0x80070032": "要求はサポートされていません",
+    "hresult.0x80070018": "プログラムがコマンドを発行しましたが、コマンドの長さが正しくありません",
+}
+MESSAGES.update(FAILURE_MODES)
+
+RULE_DESCRIPTIONS.update(
+    {
+        "file-lock": """\
+file-lock — ファイルのロックによりチェックポイントまたはマージが妨げられた (0x80070020)。
+
+検出する内容: HRESULT 0x80070020 (ERROR_SHARING_VIOLATION) または Hyper-V WMI ジョブ コード
+32774 を含む Hyper-V のイベントまたはプラグインのエラー行 (VMMS 19100 など)。メッセージの文字列
+ではなくコードで照合します。同じ仮想マシンの 6 時間以内のものを 1 件とし、同じ仮想マシンの
+クラスターの影響 (1254、21502) があれば証拠に加えます。
+
+影響: バックアップ エージェント、除外設定のないウイルス対策、古いハンドルが仮想ディスクを
+保持しているため、マージや新しい .avhdx の作成が失敗します。
+""",
+        "disk-full": """\
+disk-full — チェックポイントまたはマージ中にディスク領域が不足した (0x80070070、VMMS 16060)。
+
+検出する内容: HRESULT 0x80070070 (ERROR_DISK_FULL) を含むイベントまたはエラー行と、
+Hyper-V-VMMS のイベント 16060。メッセージは各言語に翻訳されるため、コードで照合します。
+
+影響: 増え続ける .avhdx や容量可変ディスクがボリュームを使い切り、チェックポイントやマージが
+失敗し、仮想マシンが一時停止します。
+""",
+        "vss-writer-failed": """\
+vss-writer-failed — ホストまたはゲストの VSS ライターがバックアップを失敗させた。
+
+検出する内容: Application ログの VSS イベント 8229、12293、8193 と、VSS ライターの HRESULT
+0x800423F0 から 0x800423F4。ライターはイベント データのクラス ID で識別します。0x80042409 の
+12289 は 1 回だけなら無害で、同じホストで繰り返された場合にのみ報告します。
+
+影響: ライターの失敗やタイムアウトにより、シャドウ コピーとバックアップ用チェックポイントが
+失敗するか、整合性のないものになります。
+""",
+        "csv-lost": """\
+csv-lost — バックアップ中にクラスター共有ボリュームがノードから失われた (5120/5142)。
+
+検出する内容: System ログの FailoverClustering イベント 5120 と 5142。ボリュームと状態コード
+(STATUS_BAD_NETWORK_PATH(c00000be) など) はイベント データから読み取ります。
+
+影響: チェックポイントやマージの途中で仮想マシンがストレージを失います。通常の原因は、
+クラスター ネットワークで SMB が無効になっていることです。
+""",
+        "autorecovery-leftover": """\
+autorecovery-leftover — 以前に失敗したバックアップが残した AutoRecovery.avhdx がチェック
+ポイントを妨げている (0x80070050、0x800423FB)。
+
+検出する内容: HRESULT 0x80070050 (ERROR_FILE_EXISTS) または 0x800423FB
+(VSS_E_AUTORECOVERY_FAILED) を含むイベントまたはエラー行。
+
+影響: ファイルを削除するまで、その仮想マシンのバックアップは毎回同じように失敗します
+(MS KB 3175561)。
+""",
+        "chain-file-missing": """\
+chain-file-missing — 仮想マシンのディスク チェーンのファイルが見つからない (0x80070002)。
+
+検出する内容: Hyper-V-VMMS のイベント 1101、1102 と、HRESULT 0x80070002 を含むイベントまたは
+エラー行。
+
+影響: 親または子のディスク、またはチェックポイントのメタデータがなくなっており、チェーンを
+修復するまでチェックポイントを作成も削除もできません。
+""",
+        "chain-corruption": """\
+chain-corruption — 差分ディスク チェーンまたは RCT の変更追跡が破損している。
+
+検出する内容: VHDMP-Operational のイベント 7 から 10 と、Microsoft がディスク チェーンの破損と
+している HRESULT 0x80070032。ディスクはイベント データから読み取ります。
+
+影響: チェックポイントとマージが失敗します。RCT の破損後の次回バックアップはフル バックアップ
+になります。
+""",
+        "no-hot-backup": """\
+no-hot-backup — SCSI コントローラーがないため仮想マシンをオンライン バックアップできない
+(VMMS 10103)。
+
+検出する内容: Hyper-V-VMMS のイベント 10103。
+
+影響: Windows Server 2012 R2 では、オンライン バックアップに仮想 SCSI コントローラーが必要です。
+ない場合、バックアップは失敗するか、保存状態のバックアップになります。
+""",
+        "backup-job-failed": """\
+backup-job-failed — avtar のジョブが「Command failed」(5314) で終了した。
+
+検出する内容: avtar の `<5314> Command failed (N errors, M warnings, exit code E: text)` と、
+同じジョブの `<6149>` のエラー概要、それ以前の Error/FATAL 行 (`FATAL <0000>: <10608>…` の
+ようにメッセージ内のコードも含む)。コードから原因を示します: Data Domain に到達できない
+(10541、10509、8941、17964)、リモートの Data Domain へのレプリケーションの失敗 (10608、
+40009、5674、6655)、Avamar サーバーの容量不足 (終了コード 10028)。
+
+影響: ジョブは使用できるバックアップを作成していません。
+""",
+        "unexplained-errors": """\
+unexplained-errors — 他の検出結果で説明できないエラー。
+
+検出する内容: プラグイン ログのすべての Error/FATAL 行と、Hyper-V、VSS、フェールオーバー
+クラスター、VHDMP のすべての Error/Critical イベントのうち、他のルールの検出結果の証拠に
+なっていないもの。コード (またはイベント ID とプロバイダー) と HRESULT ごとにまとめ、件数と
+最初と最後の日時を示します。既知のノイズ (KvpExchange 4096) は対象外です。
+
+影響: エラーを含むバンドルが、どのルールも認識しないという理由で正常と見なされることが
+あってはなりません。
+""",
+    }
+)
+MESSAGES.update(
+    {
+        f"msg.backup-job-failed.{cause}.debug-clock": FAILURE_MODES[
+            f"msg.backup-job-failed.{cause}"
+        ]
+        + "デバッグ形式の行 (YYYY/MM/DD-hh:mm:ss) の時刻は、ホストのローカル時刻の行より "
+        "{debug_hours} 時間遅れています (ホストのタイム ゾーン {zone})。"
+        "その時計で読んでください。"
+        for cause in ("server-full", "dd-unreachable", "replication", "other")
+    }
+)
+MESSAGES.update(
+    {
+        "msg.missing-evidence.windows-log": (
+            "どの検出結果でも説明できないチェックポイントの失敗が {failures} 件ありますが、"
+            "バンドルには {log} のイベントがありません。原因を示すことの多い VSS ライター、"
+            "クラスター、ワーカーのイベントが含まれていません。"
+        ),
+        "fix.collect-application": (
+            "すべての Hyper-V ホストの Application ログを XML でエクスポートしてください (VSS "
+            "イベント 8229、12289、12293): `wevtutil qe Application /f:xml > application.xml`。"
+        ),
+        "fix.collect-system": (
+            "すべての Hyper-V ホスト (クラスター ノード) の System ログを XML でエクスポート"
+            "してください (クラスター イベント 5120、5142、1254): `wevtutil qe System /f:xml > "
+            "system.xml`。"
+        ),
+        "fix.collect-worker-admin": (
+            "すべての Hyper-V ホストの Hyper-V-Worker Admin ログを XML でエクスポートして"
+            "ください: `wevtutil qe Microsoft-Windows-Hyper-V-Worker-Admin /f:xml > "
+            "worker-admin.xml`。"
+        ),
+    }
+)
+MESSAGES.update(
+    {
+        "rule.guest-cluster-vhds.title": (
+            "ゲスト クラスターの共有 VHDX のコレクションのチェックポイントを作成できません"
+        ),
+        "msg.guest-cluster-vhds": (
+            "'{vm}' の VM グループで {first:time} から {last:time} までに {count} 回コレクションの"
+            "チェックポイントが失敗しました (共有 VHDX グループの Hyper-V WMI ジョブ コード)。"
+        ),
+        "fix.guest-cluster-service": (
+            "Hyper-V がゲスト クラスター サービスを照会できるよう、ゲスト クラスターのすべての"
+            "ゲストにフェールオーバー クラスタリング機能をインストールして開始してください。"
+        ),
+        "fix.vhds-not-csv": (
+            "ゲスト内で共有 VHDX をクラスター共有ボリュームとして使用しないでください: ゲストの"
+            "フェールオーバー クラスター マネージャーで「クラスターの共有ボリュームから削除」を"
+            "実行します。"
+        ),
+        "fix.guest-shared-disks-online": "ゲストで共有ディスクをオンラインにしてください。",
+        "fix.vhds-acl": (
+            "各仮想マシンのアカウントに VHDS フォルダーへのアクセス権を付与してください: "
+            "`icacls <folder> /grant \"NT VIRTUAL MACHINE\\<VM GUID>\":(OI)F` (KB 4230569)。"
+        ),
+    }
+)
+RULE_DESCRIPTIONS["guest-cluster-vhds"] = """\
+guest-cluster-vhds — ゲスト クラスターの共有 VHDX (VHD セット) のコレクションのチェック
+ポイントを作成できない。
+
+検出する内容: VM グループ (コレクション) のチェックポイントの失敗を示す Hyper-V WMI ジョブ
+コードを要求元の形式 (``Error code: '32768'``、``'32770'``、``'32775'``) で含むプラグインの
+エラー行。同じ仮想マシンの 0x80070005 の VMMS 19100 があれば関連する証拠として示します。
+0x80070005 の 19100 だけでは、通常のアクセス許可の問題としてこのルールは検出しません。
+
+影響: ゲスト クラスター サービスを照会できない、ゲスト内で VHDS が CSV として使われている、
+ゲストで共有ドライブがオフライン、または VHDS フォルダーが仮想マシンのアカウントを拒否して
+いる場合、グループのすべてのチェックポイントが失敗します (KB 4230569)。
+"""

@@ -6,8 +6,10 @@ parser; they all derive from :class:`RecordBase`: ``source`` (the kind of log, a
 ``<Event`` starts), ``timestamp`` and ``raw``. ``time_basis`` says how to read
 ``timestamp``: ``utc`` (timezone-aware, event XML), ``host-local`` (naive, the plug-in logs
 state no zone), ``host-local-inherited`` (naive, taken from the previous timestamped line
-because this line had none) or ``none``. A line or event no parser could read is an
-:class:`Unparsed` record.
+because this line had none), ``unknown`` (naive, zone not known: the Avamar debug layout
+``YYYY/MM/DD-hh:mm:ss.fffff [thread]``, UTC in the one public sample that also has
+host-local lines; :mod:`avlogparse.correlation.debug_clock` infers it) or ``none``. A line
+or event no parser could read is an :class:`Unparsed` record.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TimeBasis = Literal["utc", "host-local", "host-local-inherited", "none"]
+TimeBasis = Literal["utc", "host-local", "host-local-inherited", "unknown", "none"]
 
 UNPARSED = "unparsed"
 """The ``source`` of an :class:`Unparsed` record (its ``kind`` names the log it sits in)."""

@@ -23,6 +23,7 @@ from avlogparse.correlation.identity import vm_key
 from avlogparse.models.findings import Finding, finding_id
 from avlogparse.models.severity import Severity
 from avlogparse.rules.base import Rule, host_time_arg
+from avlogparse.rules.incident import causes_for
 from avlogparse.rules.orphaned_checkpoint import OrphanedCheckpoint
 from avlogparse.rules.remediation import CHECK_CHECKPOINTS
 
@@ -63,6 +64,7 @@ class CheckpointCreationFailed(Rule):
                 args["cleanup_time"] = host_time_arg(facts, chain.cleanup.local_time)
             elif failure.vmms_events:
                 args["cause"] = "msg.checkpoint-creation-failed.vmms"
+            explained_by += causes_for(facts, failure.vm, failure.utc)
             yield self.finding(
                 facts,
                 message_id="msg.checkpoint-creation-failed",

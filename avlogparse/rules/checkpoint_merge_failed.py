@@ -22,6 +22,7 @@ from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
 from avlogparse.rules.base import Rule, host_time_arg
+from avlogparse.rules.incident import causes_for
 
 
 class CheckpointMergeFailed(Rule):
@@ -51,6 +52,7 @@ class CheckpointMergeFailed(Rule):
                 vm=burst[0].vm,
                 host=burst[0].host,
                 remediation_ids=[*remediation.for_hresult(hresult), remediation.FIND_ORPHANS],
+                explained_by=causes_for(facts, burst[0].vm, burst[0].utc),
                 data={"hresult": first.hresult_hex, "attempts": attempts},
                 omitted=omitted,
             )

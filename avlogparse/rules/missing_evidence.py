@@ -8,6 +8,12 @@ naming the log to collect and where it lives on the host. On a failover cluster
 plug-in host's cluster with no Hyper-V-VMMS-Admin events gets a finding of its own, naming
 the node.
 
+It also asks, one finding per log, for the Windows logs Microsoft's own collection guidance
+lists for backup checkpoint failures when no finding explains a 43426 and the bundle holds
+none of their events: Application
+(VSS writer events 8229, 12289, 12293), System (cluster events 5120, 5142, 1254) and
+Hyper-V-Worker Admin (``shared/failure-catalog.md`` §3).
+
 Why it matters: the plug-in log only says that the checkpoint failed. The orphaned-checkpoint
 diagnosis needs the cleanup lines of winclustersvc.log and the merge events of VMMS;
 without them the report cannot tell the cause, and silence would read as "no cause found".
@@ -24,7 +30,14 @@ from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules.base import Rule
+from avlogparse.rules.incident import causes_for
 
+WINDOWS_LOGS = {
+    "channel:Application": "application",
+    "channel:System": "system",
+    "channel:Microsoft-Windows-Hyper-V-Worker-Admin": "worker-admin",
+}
+"""Channels Microsoft's guidance collects beside VMMS-Admin: VSS, cluster and worker events."""
 EXPLAINING_FACTS = {CLUSTER_LOG: "winclustersvc", VMMS_ADMIN: "vmms-admin"}
 """The facts that explain a 43426, each with the name of its texts: the catalog has
 ``msg.missing-evidence.<name>`` and ``fix.collect-<name>`` (what to collect and where)."""
@@ -62,6 +75,25 @@ class MissingEvidence(Rule):
             )
         if facts.coverage.has(VMMS_ADMIN) and facts.hosts.clusters:
             yield from self._nodes_without_vmms(facts)
+        windows = [fact for fact in WINDOWS_LOGS if not facts.coverage.has(fact)]
+        unexplained = [
+            f
+            for f in failures
+            if facts.chain_for(f) is None and not causes_for(facts, f.vm, f.utc)
+        ]
+        if not unexplained:
+            return
+        evidence = [facts.evidence(f.record, "unexplained") for f in unexplained]
+        for fact in windows:
+            name = WINDOWS_LOGS[fact]
+            yield self.finding(
+                facts,
+                message_id="msg.missing-evidence.windows-log",
+                message_args={"failures": len(unexplained), "log": fact.removeprefix("channel:")},
+                evidence=evidence,
+                remediation_ids=[f"fix.collect-{name}"],
+                data={"missing": fact},
+            )
 
     def _nodes_without_vmms(self, facts: Facts) -> Iterator[Finding]:
         """Nodes of the plug-in hosts' clusters that show no VMMS-Admin events."""

@@ -139,6 +139,15 @@ DEBUG_LINE = re.compile(
     re.ASCII | re.DOTALL,
 )
 
+ERROR_LEVELS = frozenset({"error", "fatal", "critical"})
+"""Level words (lower case) of the lines the unexplained-errors rule reads."""
+
+
+def is_error_level(level: str) -> bool:
+    """Error, FATAL (avtar), Critical: in any case."""
+    return level.lower() in ERROR_LEVELS
+
+
 ModelT = TypeVar("ModelT", bound=AvamarLogRecord)
 HeaderFields = tuple[str, "int | None", "str | None", str, int, bool]
 """What a header says: component, process id, thread, level, code, and whether it is wanted."""
@@ -162,6 +171,8 @@ class Detail(Generic[ModelT]):
     extract: Callable[[int, str], dict[str, Any]]
     wanted_code: Callable[[int], bool] = lambda code: False
     markers: tuple[str, ...] = ()
+    wanted_level: Callable[[str], bool] = lambda level: False
+    """Lines of these levels (``Error``, ``FATAL``) are wanted whatever their code."""
 
     def __post_init__(self) -> None:
         LINE_MODELS[self.kind] = self.model
@@ -197,7 +208,7 @@ def parse_avamar_log(
     more = markers[2:]
     max_continuation = limits.max_record_lines
     make_line = tuple.__new__
-    headers = _Headers(detail.wanted_code)
+    headers = _Headers(detail.wanted_code, detail.wanted_level)
     # Three unwanted headers that end in ">: " (slots a, b, c) with their fields: length,
     # component, pid, thread, level, code. Most lines repeat one of them, so a startswith
     # test replaces find() + slice + lookup. ">: " at the end makes the prefix test exact:
@@ -384,7 +395,7 @@ def parse_avamar_log(
                     debug_time = _debug_time(debug.groups()[:7])
                     pending = make_line(LogLine, (
                         source, path, number, debug_time,
-                        "host-local" if debug_time is not None else "none", text, None, None,
+                        "unknown" if debug_time is not None else "none", text, None, None,
                         None, debug.group(9), None, debug.group(8), "debug", (),
                         has_cuts and (number - batch_start) in cuts,
                     ))  # fmt: skip
@@ -444,9 +455,14 @@ class _Headers(dict[str, "HeaderFields | None"]):
     is (:mod:`avlogparse.parsers.memo`); pids make some headers unique.
     """
 
-    def __init__(self, wanted_code: Callable[[int], bool]) -> None:
+    def __init__(
+        self,
+        wanted_code: Callable[[int], bool],
+        wanted_level: Callable[[str], bool] = lambda level: False,
+    ) -> None:
         super().__init__()
         self._wanted_code = wanted_code
+        self._wanted_level = wanted_level
 
     def __missing__(self, text: str) -> HeaderFields | None:
         match = HEADER.fullmatch(text)
@@ -460,7 +476,7 @@ class _Headers(dict[str, "HeaderFields | None"]):
                 tid if thread is None else thread,
                 level,
                 code,
-                self._wanted_code(code),
+                self._wanted_code(code) or self._wanted_level(level),
             )
         if memorable(self, text):
             self[text] = value
@@ -493,6 +509,8 @@ def _finish(record: LogLine, continuation: list[str], detail: Detail[ModelT]) ->
         record = tuple.__new__(LogLine, (*record[:-2], tuple(continuation), record[-1]))
     code = record.code
     wanted = code is not None and detail.wanted_code(code)
+    if not wanted and record.level is not None:
+        wanted = detail.wanted_level(record.level)
     if not wanted and detail.markers:
         full = record.full_message
         wanted = any(marker in full for marker in detail.markers)

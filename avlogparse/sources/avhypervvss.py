@@ -30,9 +30,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from avlogparse.catalog import (
+    AVTAR_JOB_CODES,
     CHECKPOINT_CREATE_CODE,
     CHECKPOINT_SKIPPED_CODE,
     CONSISTENCY_LEVEL_CODE,
+    ERROR_SUMMARY_CODE,
+    FINISHED_AT_CODE,
+    JOB_STATUS_CODE,
 )
 from avlogparse.correlation.clock import ZoneHint
 from avlogparse.correlation.coverage import PLUGIN_LOG
@@ -41,11 +45,12 @@ from avlogparse.correlation.runs import BackupRun, RunSplitter, note_vm_mention
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import ParseStats
 from avlogparse.models.records import Unparsed
-from avlogparse.normalize import normalize_guid
+from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
 from avlogparse.sources.avamar_log import (
     AvamarLogRecord,
     Detail,
     LogLine,
+    is_error_level,
     parse_avamar_log,
     sniff_components,
 )
@@ -82,6 +87,16 @@ class PluginLogRecord(AvamarLogRecord):
     vm_id_raw: str | None = None
     vm_id_valid: bool | None = None
     referenced_log: str | None = None
+    job_errors: int | None = None
+    job_warnings: int | None = None
+    exit_code: int | None = None
+    exit_text: str | None = None
+    error_codes: tuple[int, ...] = ()
+    nested_code: int | None = None
+    zone_name: str | None = None
+    hresult: int | None = None
+    hresult_hex: str | None = None
+    wmi_code: int | None = None
 
 
 _GUEST_BACKUP_TYPE = re.compile(r"with '([^']*)' guest backup type", re.IGNORECASE)
@@ -91,13 +106,62 @@ _CHECKPOINT_FAILED_SUFFIX = "' has failed"
 _REFERENCED_LOG = re.compile(r"please check '([^']{1,260})'", re.IGNORECASE)
 
 
+_JOB_STATUS = re.compile(
+    r"Command failed \((\d{1,9}) errors?(?:, (\d{1,9}) warnings?)?, exit code (\d{1,9})"
+    r"(?:: ?([^)]{0,256}))?\)",
+    re.ASCII,
+)
+_ERROR_SUMMARY = re.compile(r"Error summary: \d{1,9} errors?: ?([\d, ]{0,512})", re.ASCII)
+_NESTED_CODE = re.compile(r"\s*<(\d{4,5})>", re.ASCII)
+_ZONE_NAME = re.compile(r"\d\d:\d\d:\d\d ([A-Za-z][A-Za-z0-9+:-]{1,9}),", re.ASCII)
+_HEX = re.compile(r"0x[0-9A-Fa-f]{8}\b", re.ASCII)
+_WMI_CODE = re.compile(r"Error code: '(\d{1,6})'", re.ASCII)
 def _is_plugin_code(code: int) -> bool:
-    return 43400 <= code < 43500
+    return 43400 <= code < 43500 or code in AVTAR_JOB_CODES
+
+
+def error_fields(message: str) -> dict[str, Any]:
+    """A code nested at the start of the message (``FATAL <0000>: <10608>Replication…``), an
+    HRESULT and a Hyper-V WMI job code (``Error code: '32774'``) of an error line."""
+    fields: dict[str, Any] = {}
+    nested = _NESTED_CODE.match(message)
+    if nested is not None:
+        fields["nested_code"] = int(nested.group(1))
+    hex_code = _HEX.search(message)
+    hresult = parse_hresult(hex_code.group(0)) if hex_code else None
+    if hresult is not None and hresult & 0x80000000:
+        fields["hresult"] = hresult
+        fields["hresult_hex"] = format_hresult(hresult)
+    wmi = _WMI_CODE.search(message)
+    if wmi is not None:
+        fields["wmi_code"] = int(wmi.group(1))
+    return fields
 
 
 def _extract(code: int, message: str) -> dict[str, Any]:
     """Fields of the plug-in's own codes; an unexpected shape just yields fewer fields."""
     fields: dict[str, Any] = {}
+    if code == JOB_STATUS_CODE:
+        found = _JOB_STATUS.search(message)
+        if found is not None:
+            errors, warnings, exit_code, exit_text = found.groups()
+            fields["job_errors"] = int(errors)
+            fields["job_warnings"] = int(warnings) if warnings else 0
+            fields["exit_code"] = int(exit_code)
+            fields["exit_text"] = exit_text.strip() if exit_text else None
+        return fields
+    if code == ERROR_SUMMARY_CODE:
+        found = _ERROR_SUMMARY.search(message)
+        if found is not None:
+            codes = (part.strip() for part in found.group(1).split(","))
+            fields["error_codes"] = tuple(int(c) for c in codes if c.isdigit() and len(c) < 7)
+        return fields
+    if code == FINISHED_AT_CODE:
+        found = _ZONE_NAME.search(message)
+        fields["zone_name"] = found.group(1) if found else None
+        return fields
+    if code < 43400 or code >= 43500:  # an Error or FATAL line of another component
+        return error_fields(message)
     if code == CHECKPOINT_CREATE_CODE:
         found = _GUEST_BACKUP_TYPE.search(message)
         fields["guest_backup_type"] = found.group(1) if found else None
@@ -146,7 +210,11 @@ def split_vm_reference(message: str, suffix: str = _CHECKPOINT_FAILED_SUFFIX) ->
 
 
 PLUGIN_DETAIL = Detail(
-    kind=KIND, model=PluginLogRecord, extract=_extract, wanted_code=_is_plugin_code
+    kind=KIND,
+    model=PluginLogRecord,
+    extract=_extract,
+    wanted_code=_is_plugin_code,
+    wanted_level=is_error_level,
 )
 
 
@@ -196,6 +264,10 @@ class AvhypervvssSource(LogSource):
                     run = runs.next(run, last, record)
                     ended = run.ended
                 elif timestamp is not ended and timestamp is not None:
+                    if record.time_basis == "unknown":  # debug layout: another clock
+                        if ended is not None:
+                            collector.debug_pairs.append((timestamp, ended))
+                        continue
                     if ended is not None and timestamp - ended <= gap:
                         run.ended = ended = timestamp  # what runs.next does within a run
                     else:
@@ -218,7 +290,15 @@ class AvhypervvssSource(LogSource):
             ended = run.ended
             last = record
             if not collector.keep(repeat_key(run.index, record), record):
+                continue  # a repeat of a fact kept MAX_REPEATS times: counted only
+            code = record.code
+            if code is None or not 43400 <= code < 43500:  # avtar job and error lines
+                if code == FINISHED_CODE:
+                    note_zone_hint(record, collector)
+                collector.plugin_lines.append(record)
                 continue
+            if record.level is not None and is_error_level(record.level):
+                collector.plugin_lines.append(record)
             run.records.append(record)
             if record.vm_name is not None or record.vm_id is not None:
                 run.mentioned_vms[plugin_vm(record)] = None
@@ -228,7 +308,7 @@ class AvhypervvssSource(LogSource):
             collector.saw(PLUGIN_LOG, runs.count)
 
 
-def note_zone_hint(record: LogLine, collector: Collector) -> None:
+def note_zone_hint(record: LogLine | PluginLogRecord, collector: Collector) -> None:
     """Keep the zone abbreviation of a ``<7883> Finished at … KST`` line as clock evidence."""
     found = _FINISHED_AT.search(record.message)
     if found is None or len(collector.zone_hints) >= MAX_ZONE_HINTS:

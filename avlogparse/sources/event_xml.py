@@ -72,7 +72,18 @@ from xml.parsers import expat
 
 from pydantic import Field
 
-from avlogparse.catalog import HYPERV_EVENTS, MERGE_PROGRESS_EVENTS
+from avlogparse.catalog import (
+    FAMILY_CLUSTER,
+    FAMILY_HYPERV,
+    FAMILY_VHDMP,
+    FAMILY_VSS,
+    HYPERV_EVENTS,
+    MERGE_PROGRESS_EVENTS,
+    MISSING_SNAPSHOT_EVENTS,
+    NOISE_EVENTS,
+    WINDOWS_EVENTS,
+    event_family,
+)
 from avlogparse.correlation.coverage import channel_fact
 from avlogparse.correlation.hosts import LIVE_MIGRATION_EVENTS, MAX_MIGRATIONS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
@@ -134,6 +145,15 @@ class EventRecord(RecordBase):
     vm_id: str | None = None
     hresult: int | None = None
     hresult_hex: str | None = None
+    family: str | None = None
+    """The provider family a rule reads (``hyper-v``, ``vss``, ``cluster``, ``vhdmp``)."""
+    writer_name: str | None = None
+    writer_id: str | None = None
+    csv_name: str | None = None
+    status_code: str | None = None
+    status_name: str | None = None
+    resource_name: str | None = None
+    disk_path: str | None = None
 
 
 class EventLine:
@@ -1050,17 +1070,20 @@ class _Caches:
         self.ints = _IntMemo()
         self.texts = _TextMemo()
         self.guids = _GuidMemo()
-        self.hyperv: dict[str, bool] = {}
+        self.families: dict[str, str] = {}
         self.hresults: dict[str, int | None] = {}
 
-    def is_hyperv(self, provider: str) -> bool:
-        """Whether a provider is one of Hyper-V's (VM name, id and HRESULT are read)."""
-        hyperv = self.hyperv.get(provider)
-        if hyperv is None:
-            hyperv = "hyper-v" in provider.lower()
-            if memorable(self.hyperv, provider, 1024):
-                self.hyperv[provider] = hyperv
-        return hyperv
+    def family(self, provider: str) -> str:
+        """The provider's family (:func:`avlogparse.catalog.event_family`), memoised."""
+        family = self.families.get(provider)
+        if family is None:
+            family = event_family(provider)
+            if provider.lower() in _NOISE_PROVIDERS:
+                family = "noise:" + family
+            if memorable(self.families, provider, 1024):
+                self.families[provider] = family
+        return family
+
 
 
 _validate_event = EventRecord.__pydantic_validator__.validate_python
@@ -1096,21 +1119,27 @@ def _record(
     timestamp = _timestamp(system_time) if system_time is not None else None
     if timestamp is None:
         diagnostics.add("timestamp-invalid", line, f"no usable SystemTime ({system_time!r})")
-    hyperv = provider is not None and caches.is_hyperv(provider)
+    family = caches.family(provider) if provider is not None else ""
     fields = (
         path, line, raw, keys, sys_attrs, sys_text, data, data_kind, render, culture,
-        provider_attrs, provider, event_id, timestamp, hyperv, caches,
+        provider_attrs, provider, event_id, timestamp, family, caches,
     )  # fmt: skip
     known: dict[str, Any] | None = None
-    if hyperv and event_id in HYPERV_EVENTS:
-        if event_id not in MERGE_PROGRESS_EVENTS:
-            return _event_record(*fields)
-        # read for every checkpoint of every VM: what the correlation needs, no model
-        known = _hyperv_extra(data, _message(render, keys[14]), caches)
-        known["computer"] = caches.texts[sys_text.get(keys[12])]
-    elif hyperv and event_id in LIVE_MIGRATION_EVENTS:  # which node, which VM: no model
-        known = _hyperv_extra(data, _message(render, keys[14]), caches)
-        known["computer"] = caches.texts[sys_text.get(keys[12])]
+    if family:
+        if family == FAMILY_HYPERV and event_id in HYPERV_EVENTS:
+            if event_id not in MERGE_PROGRESS_EVENTS:
+                return _event_record(*fields)
+            # read for every checkpoint of every VM: what the correlation needs, no model
+            known = _hyperv_extra(data, _message(render, keys[14]), caches)
+            known["computer"] = caches.texts[sys_text.get(keys[12])]
+        elif family == FAMILY_HYPERV and event_id in LIVE_MIGRATION_EVENTS:
+            # which node, which VM (clusters): no model
+            known = _hyperv_extra(data, _message(render, keys[14]), caches)
+            known["computer"] = caches.texts[sys_text.get(keys[12])]
+        elif (family, event_id) in WINDOWS_EVENTS or (
+            sys_text.get(keys[3]) in _ERROR_LEVELS and family[:6] != "noise:"
+        ):
+            return _event_record(*fields)  # kept: catalogued, or an error to report
     channel = caches.texts[sys_text.get(keys[11])]
     return EventLine(
         path, line, raw, provider, channel, event_id, timestamp, _event_record, known, fields
@@ -1152,7 +1181,7 @@ def _event_record(
     provider: str | None,
     event_id: int | None,
     timestamp: datetime | None,
-    hyperv: bool,
+    family: str,
     caches: _Caches,
 ) -> EventRecord:
     """The validated model (pydantic-core from one dict) of an event :func:`_record` read."""
@@ -1202,8 +1231,14 @@ def _event_record(
         "rendering_task": texts[render.get(k_task)],
         "rendering_culture": culture or None,
     }
-    if hyperv:
+    if family == FAMILY_HYPERV:
         fields.update(_hyperv_extra(data, message, caches))
+        fields["family"] = family
+        if event_id in MISSING_SNAPSHOT_EVENTS:  # Parameter0 is the failing call, no VM
+            fields["vm_name"] = None
+    elif family and family[:6] != "noise:":
+        fields["family"] = family
+        fields.update(_other_fields(family, data))
     record: EventRecord = _validate_event(fields)
     return record
 
@@ -1242,6 +1277,88 @@ def _hyperv_fields(
     if hresult is None and message:
         hresult = parse_hresult(message)
     return name, vm_id, hresult
+
+
+_ERROR_LEVELS = frozenset({"1", "2"})
+"""``<Level>`` of Critical and Error events: kept for the unexplained-errors rule."""
+_NOISE_PROVIDERS = frozenset(provider for provider, _ in NOISE_EVENTS)
+_DATA_HRESULT = re.compile(r"\b0[xX]8[0-9A-Fa-f]{7}\b", re.ASCII)
+_DATA_STATUS = re.compile(r"\b(STATUS_[A-Z0-9_]{2,64}|ERROR_[A-Z0-9_]{2,64})\(([0-9A-Fa-f]{1,8})\)", re.ASCII)
+_DATA_NTSTATUS = re.compile(r"\b[cC]0[0-9A-Fa-f]{6}\b", re.ASCII)
+_DATA_GUID = re.compile(
+    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}", re.ASCII
+)
+_DATA_WRITER_NAME = re.compile(r"Writer Name: ?([^\r\n]{1,128})")
+_DISK_SUFFIXES = (".vhd", ".vhdx", ".avhd", ".avhdx", ".vhds")
+KNOWN_WRITERS: dict[str, str] = {
+    "66841CD4-6DED-4F4B-8F17-FD23F8DDC3DE": "Microsoft Hyper-V VSS Writer",
+}
+"""VSS writer class ids, which the event data carries in every language."""
+_CSV_KEYS = ("VolumeName", "CsvName", "Volume", "ResourceName", "Parameter0", "Data0")
+_RESOURCE_KEYS = ("ResourceGroup", "ResourceName", "GroupName", "Parameter0", "Data0")
+
+
+def _other_fields(family: str, data: dict[str, str]) -> dict[str, Any]:
+    """Typed fields of a VSS, cluster or VHDMP event, from its EventData (never from the
+    rendered message: Windows localises it). HRESULTs and status codes are read as codes
+    (``0x800423F2``, ``STATUS_BAD_NETWORK_PATH(c00000be)``), writers by class id."""
+    fields: dict[str, Any] = {}
+    hresult: int | None = None
+    code = data.get("ErrorCode") or data.get("hr")
+    if code is not None:
+        hresult = _hresult_code(code)
+    values = list(data.values())
+    if hresult is None:
+        for value in values:
+            if value.startswith("%%"):
+                insertion = parse_hresult(value)
+                if insertion is not None and insertion & 0x80000000:
+                    hresult = insertion
+                    break
+            found = _DATA_HRESULT.search(value)
+            if found is not None:
+                hresult = int(found.group(0), 16)
+                break
+    if hresult is not None:
+        fields["hresult"] = hresult
+        fields["hresult_hex"] = format_hresult(hresult)
+    if family == FAMILY_VSS:
+        for value in values:
+            for guid in _DATA_GUID.findall(value):
+                name = KNOWN_WRITERS.get(guid.upper())
+                if name is not None:
+                    fields["writer_id"], fields["writer_name"] = guid.upper(), name
+                    break
+            if "writer_name" in fields:
+                break
+        if "writer_name" not in fields:
+            for value in values:
+                named = _DATA_WRITER_NAME.search(value)
+                if named is not None:
+                    fields["writer_name"] = named.group(1).strip().strip("[]'\"") or None
+                    break
+    elif family == FAMILY_CLUSTER:
+        csv = next((data[k].strip() for k in _CSV_KEYS if data.get(k, "").strip()), None)
+        fields["csv_name"] = csv
+        fields["resource_name"] = next(
+            (data[k].strip() for k in _RESOURCE_KEYS if data.get(k, "").strip()), None
+        )
+        for value in values:
+            status = _DATA_STATUS.search(value)
+            if status is not None:
+                fields["status_name"], fields["status_code"] = status.group(1), status.group(2)
+                break
+            ntstatus = _DATA_NTSTATUS.search(value)
+            if ntstatus is not None:
+                fields["status_code"] = ntstatus.group(0).lower()
+                break
+    elif family == FAMILY_VHDMP:
+        for value in values:
+            candidate = value.strip()
+            if candidate.lower().endswith(_DISK_SUFFIXES):
+                fields["disk_path"] = candidate
+                break
+    return fields
 
 
 def _hresult_code(text: str | None) -> int | None:
@@ -1399,6 +1516,7 @@ class EventXmlSource(LogSource):
         events of each channel: a channel's facts exist only where its events were seen."""
         channels: Counter[tuple[str | None, str | None]] = Counter()
         events = collector.events
+        incidents = collector.incident_events
         progress = collector.merge_progress
         for record in records:
             if isinstance(record, (EventLine, EventRecord)):
@@ -1408,6 +1526,7 @@ class EventXmlSource(LogSource):
                     record.event_id in HYPERV_EVENTS
                     and provider is not None
                     and "hyper-v" in provider.lower()
+                    and "kvpexchange" not in provider.lower()
                 ):
                     if record.event_id in MERGE_PROGRESS_EVENTS:
                         kept = compact(record)
@@ -1424,6 +1543,12 @@ class EventXmlSource(LogSource):
                     and "hyper-v" in provider.lower()
                 ):
                     collector.migrations.append(compact(record))
+                elif (
+                    isinstance(record, EventRecord)
+                    and record.family
+                    and collector.keep(repeat_key(record), record)
+                ):
+                    incidents.append(record)  # catalogued other events, unexplained errors
             elif isinstance(record, Unparsed):
                 collector.note_unparsed(record)
         for (channel, provider), count in channels.items():

@@ -38,7 +38,6 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from avlogparse.catalog import HYPERV_EVENTS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
@@ -328,7 +327,7 @@ def _record(
         event_id = caches.ints[None if event_id_value is None else _text(event_id_value)]
     if (
         "\\u00" in raw
-        or (provider is not None and event_id in HYPERV_EVENTS and caches.is_hyperv(provider))
+        or (provider is not None and caches.family(provider))  # event_xml decides what to keep
     ):
         sys_attrs, sys_text, data, data_kind = _collect(event, raw, diagnostics)
         done: event_xml._Done = (
@@ -363,10 +362,10 @@ def _build(
     """The validated model of an event :func:`_record` left light (raw holds no C0)."""
     event = json.loads(raw)[_EVENT]
     sys_attrs, sys_text, data, data_kind = _collect(event, raw, None)
-    hyperv = provider is not None and caches.is_hyperv(provider)
+    family = caches.family(provider) if provider is not None else ""
     return event_xml._event_record(
         path, line, raw, event_xml._KEYS, sys_attrs, sys_text, data, data_kind, {}, None,
-        sys_attrs.get("Provider", {}), provider, event_id, timestamp, hyperv, caches,
+        sys_attrs.get("Provider", {}), provider, event_id, timestamp, family, caches,
     )  # fmt: skip
 
 

@@ -37,6 +37,7 @@ from avlogparse.sources.avamar_log import (
     AvamarLogRecord,
     Detail,
     LogLine,
+    is_error_level,
     parse_avamar_log,
     parse_group_time,
     sniff_components,
@@ -161,6 +162,7 @@ CLUSTER_DETAIL = Detail(
     model=ClusterLogRecord,
     extract=extract_cluster_fields,
     markers=("Cleaning up checkpoint", "DestroySnapshot"),
+    wanted_level=is_error_level,
 )
 
 
@@ -224,6 +226,8 @@ class WinclustersvcSource(LogSource):
                     seen += 1
                 continue
             seen += 1
+            if record.level is not None and is_error_level(record.level):
+                collector.plugin_lines.append(record)
             if record.group is not None:
                 pending = Cleanup(record)
                 collector.cleanups.append(pending)

@@ -114,11 +114,46 @@ def test_other_components_and_codes(
     line: str, component: str, level: str, code: int, message: str
 ) -> None:
     [record], _ = parse(line)
-    assert isinstance(record, LogLine)
+    # avtar job lines (5314) and Error/FATAL lines of any component are typed records now
+    typed = code == 5314 or level == "Error"
+    assert isinstance(record, PluginLogRecord if typed else LogLine)
     assert (record.component, record.level, record.code, record.message) == (
         component, level, code, message,
     )  # fmt: skip
-    assert record.to_model().code == code
+    model = record if isinstance(record, PluginLogRecord) else record.to_model()
+    assert model.code == code
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        (
+            "avtar Info <5314>: Command failed (5 errors, 2 warnings, exit code 10007: miscellaneous error)",
+            {"job_errors": 5, "job_warnings": 2, "exit_code": 10007, "exit_text": "miscellaneous error"},
+        ),
+        (
+            "avtar Info <5314>: Command failed (1 error, exit code 10028: Operation failed because target server is full)",
+            {"job_errors": 1, "job_warnings": 0, "exit_code": 10028},
+        ),
+        ("avtar Info <6149>: Error summary: 5 errors: 6655, 5674, 40009, 0", {"error_codes": (6655, 5674, 40009, 0)}),
+        (
+            "2021-06-29 15:06:17 avtar Info <7883>: Finished at 2021-06-29 15:06:17 KST, Elapsed time: 0000h:12m:20s",
+            {"zone_name": "KST"},
+        ),
+        (
+            "avtar FATAL <0000>: <10608>Replication failed: could not open connection to dest DDR dd2, DDR result code: 5037, desc: illegal operation",
+            {"level": "FATAL", "code": 0, "nested_code": 10608},
+        ),
+        (
+            "avhypervvss Error <0000>: 'APPSRV' could not initiate a checkpoint operation: (0x80070020). Error code: '32774'.",
+            {"hresult_hex": "0x80070020", "wmi_code": 32774},
+        ),
+    ],
+)  # fmt: skip
+def test_avtar_job_and_error_lines_are_typed(line: str, fields: dict[str, object]) -> None:
+    [record], _ = parse(line)
+    assert isinstance(record, PluginLogRecord)
+    assert {name: getattr(record, name) for name in fields} == fields
 
 
 def test_unknown_plugin_code_still_parses() -> None:
