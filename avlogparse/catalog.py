@@ -713,3 +713,12 @@ MESSAGE_CODES[5314] = MESSAGE_CODES[5314].model_copy(
         "fields": ("job_errors", "job_warnings", "exit_code", "exit_text"),
     }
 )
+
+
+ERROR_LEVELS = frozenset({"error", "fatal", "critical"})
+"""Level words (lower case) of the lines the unexplained-errors rule reads."""
+
+
+def is_error_level(level: str) -> bool:
+    """Error, FATAL (avtar), Critical: in any case."""
+    return level.lower() in ERROR_LEVELS

@@ -251,17 +251,21 @@ def _run_rules(
     facts: Facts, rules: Iterable[Rule], diagnostics: list[Diagnostic]
 ) -> tuple[list[Finding], list[RuleRun]]:
     findings: list[Finding] = []
-    runs: list[RuleRun] = []
-    for rule in rules:
+    runs: dict[str, RuleRun] = {}
+    ordered = list(rules)
+    # rules that read the others' findings (unexplained-errors) run last, in the same order
+    for rule in sorted(ordered, key=lambda rule: rule.after_others):
         missing = facts.coverage.missing(rule.requires)
         run = RuleRun(rule_id=rule.id, severity=rule.severity, title="", status="ran")
         if missing:
             run.status = "skipped"
             run.missing_inputs = missing
-            runs.append(run)
+            runs[rule.id] = run
             continue
         try:
-            produced = list(rule.evaluate(facts))
+            produced = list(
+                rule.evaluate_after(facts, findings) if rule.after_others else rule.evaluate(facts)
+            )
         except Exception as error:  # one broken rule must not cost the others
             run.status = "skipped"
             run.reason = f"rule failed: {type(error).__name__}: {error}"
@@ -276,9 +280,9 @@ def _run_rules(
             produced = []
         run.findings = len(produced)
         findings.extend(produced)
-        runs.append(run)
+        runs[rule.id] = run
     findings.sort(key=lambda f: (-f.severity.rank, f.first_seen is None, f.first_seen or 0))
-    return findings, runs
+    return findings, [runs[rule.id] for rule in ordered]
 
 
 def _alignment(clock: HostClock) -> TimeAlignment:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _GUID = re.compile(
     r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII | re.IGNORECASE
@@ -54,3 +55,26 @@ def parse_hresult(text: str | None) -> int | None:
         return value if value <= 0xFFFFFFFF else None
     found = _HRESULT_IN_TEXT.search(text)
     return int(found.group(1), 16) if found else None
+
+
+_NESTED_CODE = re.compile(r"\s*<(\d{4,5})>", re.ASCII)
+_HEX = re.compile(r"0x[0-9A-Fa-f]{8}\b", re.ASCII)
+_WMI_CODE = re.compile(r"Error code: '(\d{1,6})'", re.ASCII)
+
+
+def error_fields(message: str) -> dict[str, Any]:
+    """A code nested at the start of the message (``FATAL <0000>: <10608>Replication…``), an
+    HRESULT and a Hyper-V WMI job code (``Error code: '32774'``) of an error line."""
+    fields: dict[str, Any] = {}
+    nested = _NESTED_CODE.match(message)
+    if nested is not None:
+        fields["nested_code"] = int(nested.group(1))
+    hex_code = _HEX.search(message)
+    hresult = parse_hresult(hex_code.group(0)) if hex_code else None
+    if hresult is not None and hresult & 0x80000000:
+        fields["hresult"] = hresult
+        fields["hresult_hex"] = format_hresult(hresult)
+    wmi = _WMI_CODE.search(message)
+    if wmi is not None:
+        fields["wmi_code"] = int(wmi.group(1))
+    return fields

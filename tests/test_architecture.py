@@ -117,7 +117,9 @@ LAYERS = {
         "avlogparse.catalog", "avlogparse.correlation", "avlogparse.limits",
         "avlogparse.models", "avlogparse.normalize", "avlogparse.textio",
     },
-    "avlogparse.rules": {"avlogparse.catalog", "avlogparse.correlation", "avlogparse.models"},
+    "avlogparse.rules": {
+        "avlogparse.catalog", "avlogparse.correlation", "avlogparse.models", "avlogparse.normalize",
+    },
 }  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from avlogparse.catalog import (
     ERROR_SUMMARY_CODE,
     JOB_STATUS_CODE,
     SERVER_FULL_EXIT,
+    is_error_level,
 )
 from avlogparse.correlation.coverage import PLUGIN_LOG
 from avlogparse.correlation.debug_clock import infer_debug_clock
@@ -33,7 +34,6 @@ from avlogparse.correlation.facts import Facts
 from avlogparse.models.findings import Finding
 from avlogparse.models.severity import Severity
 from avlogparse.rules.base import Rule, host_time_arg
-from avlogparse.sources.avamar_log import is_error_level
 
 CAUSES: dict[str, tuple[str, ...]] = {
     "server-full": ("fix.server-capacity",),

@@ -12,7 +12,7 @@ correlated :class:`Facts`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -36,8 +36,16 @@ class Rule:
     requires: ClassVar[frozenset[str]] = frozenset()
     """Facts the rule needs; without one of them it is skipped, and the report says which."""
 
+    after_others: ClassVar[bool] = False
+    """A rule about what the other rules did not explain: the engine runs it last and hands
+    it their findings (:meth:`evaluate_after`) instead of calling :meth:`evaluate`."""
+
     def evaluate(self, facts: Facts) -> Iterator[Finding]:
         """Yield the findings this rule makes from the facts."""
+        raise NotImplementedError
+
+    def evaluate_after(self, facts: Facts, earlier: Sequence[Finding]) -> Iterator[Finding]:
+        """For an ``after_others`` rule: its findings, given the other rules' ``earlier``."""
         raise NotImplementedError
 
     def finding(

@@ -22,16 +22,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from avlogparse.catalog import CLUSTER_FALLOUT_EVENTS
+from avlogparse.catalog import CLUSTER_FALLOUT_EVENTS, is_error_level
 from avlogparse.correlation.facts import Facts
 from avlogparse.correlation.hosts import short_host
 from avlogparse.correlation.identity import event_vm, vm_key
 from avlogparse.models.findings import Finding, VmRef, finding_id
 from avlogparse.models.severity import Severity
+from avlogparse.normalize import error_fields
 from avlogparse.rules import remediation
 from avlogparse.rules.base import Rule, host_time_arg
-from avlogparse.sources.avamar_log import is_error_level
-from avlogparse.sources.avhypervvss import error_fields
 
 if TYPE_CHECKING:
     from avlogparse.sources.avhypervvss import PluginLogRecord
@@ -184,6 +183,12 @@ class IncidentRule(Rule):
     """Hyper-V WMI job codes (``Error code: '32774'``) that are this failure mode."""
     explains_generic: ClassVar[bool] = True
     """Whether its findings explain merge and checkpoint failures of the same VM."""
+    kinds: ClassVar[list[IncidentRule]] = []
+    """One of each failure mode, as its module defines it (``causes_for`` asks them all)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        IncidentRule.kinds.append(cls())
 
     def matches(self, signal: Signal, facts: Facts) -> bool:
         """Whether a signal belongs to this failure mode."""
@@ -277,12 +282,10 @@ def causes_for(facts: Facts, vm: VmRef | None, moment: datetime | None) -> list[
     checkpoint failure of it)."""
     if vm is None or moment is None:
         return []
-    from avlogparse.rules import ALL_RULES  # the catalog imports the rules
-
     key = vm_key(vm)
     found: list[str] = []
-    for rule in ALL_RULES:
-        if not isinstance(rule, IncidentRule) or not rule.explains_generic:
+    for rule in IncidentRule.kinds:
+        if not rule.explains_generic:
             continue
         if facts.coverage.missing(rule.requires):
             continue

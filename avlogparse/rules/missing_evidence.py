@@ -84,15 +84,20 @@ class MissingEvidence(Rule):
         if not unexplained:
             return
         evidence = [facts.evidence(f.record, "unexplained") for f in unexplained]
+        repeats = sum(facts.repeats_omitted(f.record) for f in unexplained)
         for fact in windows:
             name = WINDOWS_LOGS[fact]
             yield self.finding(
                 facts,
                 message_id="msg.missing-evidence.windows-log",
-                message_args={"failures": len(unexplained), "log": fact.removeprefix("channel:")},
+                message_args={
+                    "failures": len(unexplained) + repeats,
+                    "log": fact.removeprefix("channel:"),
+                },
                 evidence=evidence,
                 remediation_ids=[f"fix.collect-{name}"],
                 data={"missing": fact},
+                omitted=repeats,
             )
 
     def _nodes_without_vmms(self, facts: Facts) -> Iterator[Finding]:

@@ -15,7 +15,7 @@ them: these are the lines to read first when the report names no cause.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from avlogparse.correlation.facts import Facts
@@ -33,12 +33,15 @@ class UnexplainedErrors(Rule):
     description = __doc__ or ""
     remediation_ids = ("fix.read-unexplained",)
 
-    def evaluate(self, facts: Facts) -> Iterator[Finding]:
-        explained, nearby = _explained(facts)
+    after_others = True
+
+    def evaluate_after(self, facts: Facts, earlier: Sequence[Finding]) -> Iterator[Finding]:
+        explained, nearby = _explained(facts, earlier)
         groups: dict[tuple[str, str, int | None, int | None], list[Signal]] = defaultdict(list)
         for signal in signals(facts):
             record = signal.record
-            if not signal.error or (record.path, record.line) in explained:
+            record_id = getattr(record, "event_record_id", None)
+            if not signal.error or (record.path, record.line, record_id) in explained:
                 continue
             if signal.family == PLUGIN and _near(signal, nearby):
                 continue  # the plug-in's own words for a failure another finding reports
@@ -94,24 +97,22 @@ def _near(signal: Signal, nearby: list[tuple[str | None, datetime]]) -> bool:
     )
 
 
-def _explained(facts: Facts) -> tuple[set[tuple[str, int]], list[tuple[str | None, datetime]]]:
-    """(path, line) of every evidence item of the other rules' findings, and the VM and time
-    of their plug-in log evidence."""
-    from avlogparse.rules import ALL_RULES  # the catalog imports this module
-
-    seen: set[tuple[str, int]] = set()
+def _explained(
+    facts: Facts, earlier: Sequence[Finding]
+) -> tuple[set[tuple[str, int, int | None]], list[tuple[str | None, datetime]]]:
+    """Where every evidence item of the other rules' findings is (path, line, record id: one
+    line of a one-line export holds many events), and the VM and time of their plug-in log
+    evidence."""
+    seen: set[tuple[str, int, int | None]] = set()
     nearby: list[tuple[str | None, datetime]] = []
-    for rule in ALL_RULES:
-        if rule.id in (UnexplainedErrors.id, "missing-evidence"):
+    for finding in earlier:
+        if finding.rule_id == "missing-evidence":
             continue
-        if facts.coverage.missing(rule.requires):
-            continue
-        for finding in rule.evaluate(facts):
-            seen.update((e.path, e.line) for e in finding.evidence)
-            key = vm_key(finding.vm) if finding.vm is not None else None
-            nearby += [
-                (key, e.timestamp)
-                for e in finding.evidence
-                if e.timestamp is not None and e.source in ("avhypervvss", "winclustersvc")
-            ]
+        seen.update((e.path, e.line, e.record_id) for e in finding.evidence)
+        key = vm_key(finding.vm) if finding.vm is not None else None
+        nearby += [
+            (key, e.timestamp)
+            for e in finding.evidence
+            if e.timestamp is not None and e.source in ("avhypervvss", "winclustersvc")
+        ]
     return seen, nearby

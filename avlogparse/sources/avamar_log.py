@@ -139,14 +139,6 @@ DEBUG_LINE = re.compile(
     re.ASCII | re.DOTALL,
 )
 
-ERROR_LEVELS = frozenset({"error", "fatal", "critical"})
-"""Level words (lower case) of the lines the unexplained-errors rule reads."""
-
-
-def is_error_level(level: str) -> bool:
-    """Error, FATAL (avtar), Critical: in any case."""
-    return level.lower() in ERROR_LEVELS
-
 
 ModelT = TypeVar("ModelT", bound=AvamarLogRecord)
 HeaderFields = tuple[str, "int | None", "str | None", str, int, bool]

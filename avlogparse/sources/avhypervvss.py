@@ -37,6 +37,7 @@ from avlogparse.catalog import (
     ERROR_SUMMARY_CODE,
     FINISHED_AT_CODE,
     JOB_STATUS_CODE,
+    is_error_level,
 )
 from avlogparse.correlation.clock import ZoneHint
 from avlogparse.correlation.coverage import PLUGIN_LOG
@@ -45,12 +46,11 @@ from avlogparse.correlation.runs import BackupRun, RunSplitter, note_vm_mention
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import ParseStats
 from avlogparse.models.records import Unparsed
-from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
+from avlogparse.normalize import error_fields, normalize_guid
 from avlogparse.sources.avamar_log import (
     AvamarLogRecord,
     Detail,
     LogLine,
-    is_error_level,
     parse_avamar_log,
     sniff_components,
 )
@@ -112,30 +112,9 @@ _JOB_STATUS = re.compile(
     re.ASCII,
 )
 _ERROR_SUMMARY = re.compile(r"Error summary: \d{1,9} errors?: ?([\d, ]{0,512})", re.ASCII)
-_NESTED_CODE = re.compile(r"\s*<(\d{4,5})>", re.ASCII)
 _ZONE_NAME = re.compile(r"\d\d:\d\d:\d\d ([A-Za-z][A-Za-z0-9+:-]{1,9}),", re.ASCII)
-_HEX = re.compile(r"0x[0-9A-Fa-f]{8}\b", re.ASCII)
-_WMI_CODE = re.compile(r"Error code: '(\d{1,6})'", re.ASCII)
 def _is_plugin_code(code: int) -> bool:
     return 43400 <= code < 43500 or code in AVTAR_JOB_CODES
-
-
-def error_fields(message: str) -> dict[str, Any]:
-    """A code nested at the start of the message (``FATAL <0000>: <10608>Replication…``), an
-    HRESULT and a Hyper-V WMI job code (``Error code: '32774'``) of an error line."""
-    fields: dict[str, Any] = {}
-    nested = _NESTED_CODE.match(message)
-    if nested is not None:
-        fields["nested_code"] = int(nested.group(1))
-    hex_code = _HEX.search(message)
-    hresult = parse_hresult(hex_code.group(0)) if hex_code else None
-    if hresult is not None and hresult & 0x80000000:
-        fields["hresult"] = hresult
-        fields["hresult_hex"] = format_hresult(hresult)
-    wmi = _WMI_CODE.search(message)
-    if wmi is not None:
-        fields["wmi_code"] = int(wmi.group(1))
-    return fields
 
 
 def _extract(code: int, message: str) -> dict[str, Any]:

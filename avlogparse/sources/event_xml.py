@@ -290,6 +290,10 @@ _EVENT_TAG = re.compile(
 _SYSTEM_NEXT = re.compile(rb"\s*<(?:[A-Za-z_][\w.-]{0,40}:)?System[\s/>]")
 _C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _C0_TO_FFFD = dict.fromkeys((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)), "\ufffd")
+_NOT_C0 = bytes(sorted(set(range(256)) - set(_C0_TO_FFFD)))
+"""Every byte but those C0 controls: ``data.translate(None, _NOT_C0)`` is empty unless
+``data`` holds one (a C loop over the UTF-8 bytes, about 20 times cheaper than ``_C0.search``
+over the text; multi-byte UTF-8 sequences hold no byte below 0x80)."""
 _DTD_MARKUP = (b"<!DOCTYPE", b"<!ENTITY", b"<!ELEMENT", b"<!ATTLIST", b"<!NOTATION")
 _DECL_TAIL = frozenset(b" \t\r\n?")
 _DECLARED_ENCODING = re.compile(
@@ -373,9 +377,10 @@ def _parse(
     replaced = "\ufffd" in text
     if replaced:
         diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
-    if (control := _C0.search(text)) is not None:
-        text = _replace_controls(text, control.start(), 1, diagnose)
     buf = text.encode("utf-8", "replace")
+    if buf.translate(None, _NOT_C0) and (control := _C0.search(text)) is not None:
+        text = _replace_controls(text, control.start(), 1, diagnose)
+        buf = text.encode("utf-8", "replace")
     bs = 0  # global position of buf[0]
     be = len(buf)  # global position of the end of buf
 
@@ -659,11 +664,13 @@ def _parse(
         if not replaced and "\ufffd" in decoded:
             replaced = True
             diagnose("decode-replaced", None, f"bytes not valid {encoding} replaced by U+FFFD")
-        if (control := _C0.search(decoded)) is not None:
+        chunk = decoded.encode("utf-8", "replace")
+        if chunk.translate(None, _NOT_C0) and (control := _C0.search(decoded)) is not None:
             line = acct_line + _line_breaks(buf[acct - bs :])
             decoded = _replace_controls(decoded, control.start(), line, diagnose)
+            chunk = decoded.encode("utf-8", "replace")
         keep = acct - bs
-        buf = (buf[keep:] if keep else buf) + decoded.encode("utf-8", "replace")
+        buf = (buf[keep:] if keep else buf) + chunk
         bs = acct
         be = bs + len(buf)
 

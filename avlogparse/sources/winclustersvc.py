@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-from avlogparse.catalog import WMI_RETURN_CODES
+from avlogparse.catalog import WMI_RETURN_CODES, is_error_level
 from avlogparse.correlation.coverage import CLUSTER_LOG
 from avlogparse.correlation.hosts import short_host
 from avlogparse.limits import DEFAULT_LIMITS, Limits
@@ -37,7 +37,6 @@ from avlogparse.sources.avamar_log import (
     AvamarLogRecord,
     Detail,
     LogLine,
-    is_error_level,
     parse_avamar_log,
     parse_group_time,
     sniff_components,
