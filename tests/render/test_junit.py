@@ -5,10 +5,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
 
 from avlogparse.models.findings import Evidence, Finding, VmRef
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
+from avlogparse.render import render_reports
 from avlogparse.render.junit import render_junit, xml_safe
 
 
@@ -176,3 +180,20 @@ def test_an_empty_report_is_one_passing_testcase(empty_report: Report) -> None:
     suite = suite_of(empty_report)
     assert [c.get("name") for c in suite.iter("testcase")] == ["bundle-inputs"]
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("1", "0", "0")
+
+
+JUNIT_XSD = Path(__file__).parent.parent / "data" / "junit" / "junit.xsd"
+
+
+@pytest.mark.parametrize("name", ["sample_report", "edge_report", "empty_report"])
+def test_the_document_validates_against_the_junit_schema(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    """The structure CI servers read (tests/data/junit/junit.xsd): a failing rule, a skipped
+    one, an unreadable input and an empty report all make a valid document."""
+    xmlschema = pytest.importorskip("xmlschema")
+    report: Report = request.getfixturevalue(name)
+    schema = xmlschema.XMLSchema(str(JUNIT_XSD))
+    schema.validate(render_junit(report))
+    several = render_reports([report, report], "junit")  # several bundles: one suite each
+    schema.validate(several)
