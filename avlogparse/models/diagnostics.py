@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
@@ -38,6 +39,17 @@ class Diagnostic(BaseModel):
     @field_serializer("message", "path", "detail")
     def _text(self, value: str | None) -> str | None:
         return None if value is None else text_without_surrogates(value)
+
+    @classmethod
+    def internal_error(cls, error: Exception, path: str | None = None) -> Diagnostic:
+        """A bug caught by a safety net (one file, one rule), with its traceback for --debug."""
+        return cls(
+            severity=DiagnosticSeverity.ERROR,
+            code="internal-error",
+            message=f"{type(error).__name__}: {error}",
+            path=path,
+            detail="".join(traceback.format_exception(error)),
+        )
 
     @property
     def location(self) -> Location | None:

@@ -25,8 +25,7 @@ from avlogparse.catalog import (
     WMI_SYSTEM_IN_USE,
 )
 from avlogparse.correlation.facts import Facts
-from avlogparse.correlation.identity import vm_key
-from avlogparse.rules.incident import CAUSE_WINDOW, Incident, IncidentRule, Signal, signals
+from avlogparse.rules.incident import Incident, IncidentRule, Signal
 
 
 class FileLock(IncidentRule):
@@ -38,17 +37,4 @@ class FileLock(IncidentRule):
     wmi_codes = frozenset({WMI_SYSTEM_IN_USE})
 
     def related(self, incident: Incident, facts: Facts) -> list[Signal]:
-        vm = incident.vm
-        times = [s.utc for s in incident.signals if s.utc is not None]
-        if vm is None or not times:
-            return []
-        low, high = min(times) - CAUSE_WINDOW, max(times) + CAUSE_WINDOW
-        return [
-            s
-            for s in signals(facts)
-            if s.code in CLUSTER_FALLOUT_EVENTS
-            and s.vm is not None
-            and vm_key(s.vm) == vm_key(vm)
-            and s.utc is not None
-            and low <= s.utc <= high
-        ]
+        return self.around(incident, facts, lambda s: s.code in CLUSTER_FALLOUT_EVENTS)

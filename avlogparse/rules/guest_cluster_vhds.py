@@ -24,14 +24,11 @@ from avlogparse.catalog import (
     WMI_COLLECTION_CODES,
 )
 from avlogparse.correlation.facts import Facts
-from avlogparse.correlation.identity import vm_key
 from avlogparse.rules.incident import (
-    CAUSE_WINDOW,
     PLUGIN,
     Incident,
     IncidentRule,
     Signal,
-    signals,
 )
 
 
@@ -54,19 +51,10 @@ class GuestClusterVhds(IncidentRule):
         )
 
     def related(self, incident: Incident, facts: Facts) -> list[Signal]:
-        vm = incident.vm
-        times = [s.utc for s in incident.signals if s.utc is not None]
-        if vm is None or not times:
-            return []
-        low, high = min(times) - CAUSE_WINDOW, max(times) + CAUSE_WINDOW
-        return [
-            s
-            for s in signals(facts)
-            if s.code == MERGE_FAILED_EVENT
+        return self.around(
+            incident,
+            facts,
+            lambda s: s.code == MERGE_FAILED_EVENT
             and s.family != PLUGIN
-            and s.hresult == ACCESS_DENIED
-            and s.vm is not None
-            and vm_key(s.vm) == vm_key(vm)
-            and s.utc is not None
-            and low <= s.utc <= high
-        ]
+            and s.hresult == ACCESS_DENIED,
+        )

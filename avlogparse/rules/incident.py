@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -234,6 +234,27 @@ class IncidentRule(Rule):
     def related(self, incident: Incident, facts: Facts) -> list[Signal]:
         """More evidence that belongs to the incident (e.g. cluster fallout)."""
         return []
+
+    @staticmethod
+    def around(
+        incident: Incident, facts: Facts, wanted: Callable[[Signal], bool]
+    ) -> list[Signal]:
+        """The ``wanted`` signals of the incident's VM within ``CAUSE_WINDOW`` of it."""
+        vm = incident.vm
+        times = [s.utc for s in incident.signals if s.utc is not None]
+        if vm is None or not times:
+            return []
+        key = vm_key(vm)
+        low, high = min(times) - CAUSE_WINDOW, max(times) + CAUSE_WINDOW
+        return [
+            s
+            for s in signals(facts)
+            if s.vm is not None
+            and s.utc is not None
+            and low <= s.utc <= high
+            and vm_key(s.vm) == key
+            and wanted(s)
+        ]
 
     def message_args(self, incident: Incident, facts: Facts) -> dict[str, Any]:
         """Extra message arguments of a subclass."""

@@ -7,7 +7,6 @@ iterate it for the records; its ``stats`` are complete once the iteration ends.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import nullcontext
@@ -114,15 +113,7 @@ class ParsedFile:
                 yield from self.source.parse(stream, self.path, self.stats, self._limits)
         except Exception as error:  # the per-file safety net; see the class docstring
             self.stats.complete = False
-            self.stats.add(
-                Diagnostic(
-                    severity=DiagnosticSeverity.ERROR,
-                    code="internal-error",
-                    message=f"{type(error).__name__}: {error}",
-                    path=self.path,
-                    detail="".join(traceback.format_exception(error)),
-                )
-            )
+            self.stats.add(Diagnostic.internal_error(error, self.path))
 
 
 def parse_stream(

@@ -63,7 +63,6 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
@@ -89,7 +88,6 @@ from avlogparse.correlation.hosts import LIVE_MIGRATION_EVENTS, MAX_MIGRATIONS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
     Diagnostic,
-    DiagnosticSeverity,
     FileDiagnostics,
     ParseStats,
 )
@@ -344,15 +342,7 @@ def parse_event_xml(
         yield from _parse(stream, path, stats, limits, diagnostics)
     except Exception as error:  # the per-file safety net; tests assert it never fires
         stats.complete = False
-        stats.add(
-            Diagnostic(
-                severity=DiagnosticSeverity.ERROR,
-                code="internal-error",
-                message=f"{type(error).__name__}: {error}",
-                path=path,
-                detail="".join(traceback.format_exception(error)),
-            )
-        )
+        stats.add(Diagnostic.internal_error(error, path))
     finally:
         diagnostics.summarise()
 

@@ -33,7 +33,6 @@ import json
 import re
 import struct
 import tempfile
-import traceback
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -87,15 +86,7 @@ def parse_evtx(
         yield from _parse(stream, path, stats, limits, diagnostics)
     except Exception as error:  # the per-file safety net; tests assert it never fires
         stats.complete = False
-        stats.add(
-            Diagnostic(
-                severity=DiagnosticSeverity.ERROR,
-                code="internal-error",
-                message=f"{type(error).__name__}: {error}",
-                path=path,
-                detail="".join(traceback.format_exception(error)),
-            )
-        )
+        stats.add(Diagnostic.internal_error(error, path))
     finally:
         diagnostics.summarise()
 
