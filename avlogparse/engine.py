@@ -24,6 +24,7 @@ from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.correlation.clock import HostClock, given_clock
 from avlogparse.correlation.collector import MAX_REPEATS, Collector
 from avlogparse.correlation.facts import Facts, build_facts
+from avlogparse.correlation.runs import MAX_RUNS
 from avlogparse.correlation.timeline import build_timeline
 from avlogparse.correlation.windows import CorrelationWindows
 from avlogparse.errors import NotABundleError
@@ -183,6 +184,16 @@ def _analyze(
                 )
             )
     diagnostics[:0] = bundle.diagnostics
+    if collector.runs_over_limit:
+        diagnostics.append(
+            Diagnostic(
+                severity=DiagnosticSeverity.WARNING,
+                code="limit-exceeded",
+                message=f"{collector.runs_over_limit} more backup runs than the {MAX_RUNS} kept: "
+                "their lines were counted in the last run",
+                limit="MAX_RUNS",
+            )
+        )
     if collector.omitted:
         diagnostics.append(
             Diagnostic(

@@ -63,6 +63,8 @@ class Collector:
         self.plugin_lines: list[PluginLogRecord | ClusterLogRecord] = []
         """Error/FATAL lines of the plug-in logs and the avtar job lines (5314, 6149, 7883)."""
         self.unparsed_shapes: dict[tuple[str, str], UnparsedShape] = {}
+        self.runs_over_limit = 0
+        """Backup runs not started because ``runs.MAX_RUNS`` were kept (they continue the last)."""
         self._repeats: dict[Hashable, tuple[object, int]] = {}
         self.omitted: Counter[int] = Counter()
         """Per kept record (by ``id``: the first of its fact), the repeats counted, not kept."""

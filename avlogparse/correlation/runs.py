@@ -62,10 +62,17 @@ class BackupRun:
         return "success" if self.completed else "unknown"
 
 
+MAX_RUNS = 10_000
+"""Backup runs kept per bundle: 27 years of nightly backups. Past it (a log of nothing but
+43419 lines) a would-be new run continues the last one and is counted
+(``Collector.runs_over_limit``), so memory stays bounded by what is kept."""
+
+
 class RunSplitter:
     """Starts runs in ``collector.runs`` as the log goes on."""
 
     def __init__(self, collector: Collector) -> None:
+        self.collector = collector
         self.runs = collector.runs
         self.gap = collector.windows.run_gap
         self.count = 0
@@ -89,11 +96,14 @@ class RunSplitter:
                 and timestamp - run.ended > self.gap
             )
         ):
-            if run is not None and last is not None:
-                run.last = last
-            run = BackupRun(len(self.runs), record.path, record, record)
-            self.runs.append(run)
-            self.count += 1
+            if run is not None and len(self.runs) >= MAX_RUNS:
+                self.collector.runs_over_limit += 1
+            else:
+                if run is not None and last is not None:
+                    run.last = last
+                run = BackupRun(len(self.runs), record.path, record, record)
+                self.runs.append(run)
+                self.count += 1
         if timestamp is not None:
             if run.started is None:
                 run.started = timestamp

