@@ -33,6 +33,9 @@ MAX_REPEATS = 200
 within an hour); later repeats are counted in :attr:`Collector.omitted`, not kept. A year of
 nightly failures keeps every night, a log repeating one line 100,000 times keeps 200
 (``docs/security.md``: memory grows with what is kept, not with the input)."""
+MAX_DEBUG_PAIRS = 10_000
+"""Pairs of debug-layout and host-local stamps kept for the debug clock: its offset is a
+vote over them, and this many settle it (a debug log of millions of lines keeps no more)."""
 MAX_UNPARSED_SHAPES = 100
 OTHER_SHAPES = "<other shapes>"
 """The template that counts, per kind, the unparsed lines of shapes past the cap, so the
@@ -58,7 +61,7 @@ class Collector:
         self.incident_events: list[EventRecord] = []
         """Events of other channels the rules read: catalogued VSS, cluster and VHDMP
         events, and every Error/Critical Hyper-V, VSS or cluster event not in ``events``."""
-        self.debug_pairs: list[tuple[datetime, datetime]] = []
+        self.debug_pairs: list[tuple[datetime, datetime]] = []  # at most MAX_DEBUG_PAIRS
         """(debug-layout stamp, stamp of the host-local line before it): the debug clock."""
         self.plugin_lines: list[PluginLogRecord | ClusterLogRecord] = []
         """Error/FATAL lines of the plug-in logs and the avtar job lines (5314, 6149, 7883)."""

@@ -40,6 +40,7 @@ from avlogparse.catalog import (
     is_error_level,
 )
 from avlogparse.correlation.clock import ZoneHint
+from avlogparse.correlation.collector import MAX_DEBUG_PAIRS
 from avlogparse.correlation.coverage import PLUGIN_LOG
 from avlogparse.correlation.identity import plugin_vm
 from avlogparse.correlation.runs import BackupRun, RunSplitter, note_vm_mention
@@ -245,7 +246,8 @@ class AvhypervvssSource(LogSource):
                 elif timestamp is not ended and timestamp is not None:
                     if record.time_basis == "unknown":  # debug layout: another clock
                         if ended is not None:
-                            collector.debug_pairs.append((timestamp, ended))
+                            if len(collector.debug_pairs) < MAX_DEBUG_PAIRS:
+                                collector.debug_pairs.append((timestamp, ended))
                         continue
                     if ended is not None and timestamp - ended <= gap:
                         run.ended = ended = timestamp  # what runs.next does within a run
