@@ -245,9 +245,8 @@ class AvhypervvssSource(LogSource):
                     ended = run.ended
                 elif timestamp is not ended and timestamp is not None:
                     if record.time_basis == "unknown":  # debug layout: another clock
-                        if ended is not None:
-                            if len(collector.debug_pairs) < MAX_DEBUG_PAIRS:
-                                collector.debug_pairs.append((timestamp, ended))
+                        if ended is not None and len(collector.debug_pairs) < MAX_DEBUG_PAIRS:
+                            collector.debug_pairs.append((timestamp, ended))
                         continue
                     if ended is not None and timestamp - ended <= gap:
                         run.ended = ended = timestamp  # what runs.next does within a run
