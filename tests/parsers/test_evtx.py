@@ -257,7 +257,7 @@ def test_kb_case_with_its_vmms_events_as_evtx_gives_the_same_findings(tmp_path: 
         assert events and all(4100 <= e.line <= 4122 for e in events)  # EventRecordIDs
         merge = next(f for f in from_evtx.findings if f.rule_id == "checkpoint-merge-failed")
         assert [e.line for e in merge.evidence if e.path.endswith(".evtx")][:1] == [4110]
-        cited = [str(e.location) for e in merge.evidence if e.path.endswith(".evtx")][0]
+        cited = next(str(e.location) for e in merge.evidence if e.path.endswith(".evtx"))
         assert cited.endswith(f"{vmms}.evtx#4110")  # a binary log is cited by record id alone
 
 
