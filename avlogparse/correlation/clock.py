@@ -696,17 +696,8 @@ def _hint_args(hints: Sequence[ZoneHint], zone: tzinfo) -> dict[str, Any]:
 def _clock_from_hints(hints: Sequence[ZoneHint]) -> HostClock:
     """No anchors: the clock the printed abbreviations give, when they give one offset."""
     offsets = {ABBREVIATIONS.get(hint.name.upper()) for hint in hints}
-    if len(offsets) != 1 or None in offsets:
-        return HostClock(
-            zone=timezone.utc,
-            source="assumed",
-            reason_id="clock.no-anchors",
-            offset_minutes=None,
-            evidence=tuple(_hint_evidence(hints, timezone.utc)),
-        )
-    (candidates,) = offsets
-    assert candidates is not None
-    if len(candidates) != 1:
+    candidates = next(iter(offsets)) if len(offsets) == 1 else None
+    if candidates is None or len(candidates) != 1:  # none, several, or an ambiguous name
         return HostClock(
             zone=timezone.utc,
             source="assumed",

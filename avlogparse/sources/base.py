@@ -18,11 +18,11 @@ Sources are listed once, in :data:`avlogparse.sources.SOURCES`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, BinaryIO, ClassVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, ClassVar, TypeVar
 
 from avlogparse.limits import Limits
-from avlogparse.models.diagnostics import ParseStats
+from avlogparse.models.diagnostics import Diagnostic, FileDiagnostics, ParseStats
 
 if TYPE_CHECKING:
     from avlogparse.correlation.collector import Collector
@@ -61,3 +61,26 @@ class LogSource:
         return base_name.startswith(self.name_prefixes) or base_name.endswith(
             self.name_suffixes
         )
+
+
+RecordT = TypeVar("RecordT")
+
+
+def guarded(
+    parse: Callable[[BinaryIO, str, ParseStats, Limits, FileDiagnostics], Iterator[RecordT]],
+    stream: BinaryIO,
+    path: str,
+    stats: ParseStats,
+    limits: Limits,
+) -> Iterator[RecordT]:
+    """``parse`` with the per-file safety net: a bug ends the file with an ``internal-error``
+    diagnostic instead of propagating, and the file's diagnostics are summed up however the
+    generator ends (exhausted, closed or failed)."""
+    diagnostics = FileDiagnostics(path, stats)
+    try:
+        yield from parse(stream, path, stats, limits, diagnostics)
+    except Exception as error:  # the per-file safety net; tests assert it never fires
+        stats.complete = False
+        stats.add(Diagnostic.internal_error(error, path))
+    finally:
+        diagnostics.summarise()

@@ -87,13 +87,12 @@ from avlogparse.correlation.coverage import channel_fact
 from avlogparse.correlation.hosts import LIVE_MIGRATION_EVENTS, MAX_MIGRATIONS
 from avlogparse.limits import DEFAULT_LIMITS, Limits
 from avlogparse.models.diagnostics import (
-    Diagnostic,
     FileDiagnostics,
     ParseStats,
 )
 from avlogparse.models.records import RecordBase, TimeBasis, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
-from avlogparse.sources.base import LogSource
+from avlogparse.sources.base import LogSource, guarded
 from avlogparse.sources.memo import memorable
 from avlogparse.textio import detect_encoding
 
@@ -337,14 +336,7 @@ def parse_event_xml(
     event_records + unparsed_events`` always holds. Never raises on any input bytes; an
     unexpected exception (a bug) ends the file with an ``internal-error`` diagnostic.
     """
-    diagnostics = FileDiagnostics(path, stats)
-    try:
-        yield from _parse(stream, path, stats, limits, diagnostics)
-    except Exception as error:  # the per-file safety net; tests assert it never fires
-        stats.complete = False
-        stats.add(Diagnostic.internal_error(error, path))
-    finally:
-        diagnostics.summarise()
+    return guarded(_parse, stream, path, stats, limits)
 
 
 def _parse(

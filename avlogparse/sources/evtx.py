@@ -46,7 +46,7 @@ from avlogparse.models.diagnostics import (
 )
 from avlogparse.models.records import Unparsed
 from avlogparse.sources import event_xml
-from avlogparse.sources.base import LogSource
+from avlogparse.sources.base import LogSource, guarded
 from avlogparse.sources.event_xml import EventLine, EventRecord
 
 if TYPE_CHECKING:
@@ -81,14 +81,7 @@ def parse_evtx(
     ``stats`` is complete once the generator is exhausted or closed; never raises on any
     input bytes (a bug ends the file with an ``internal-error`` diagnostic).
     """
-    diagnostics = FileDiagnostics(path, stats)
-    try:
-        yield from _parse(stream, path, stats, limits, diagnostics)
-    except Exception as error:  # the per-file safety net; tests assert it never fires
-        stats.complete = False
-        stats.add(Diagnostic.internal_error(error, path))
-    finally:
-        diagnostics.summarise()
+    return guarded(_parse, stream, path, stats, limits)
 
 
 def _error(stats: ParseStats, path: str, code: str, message: str) -> None:
