@@ -23,7 +23,8 @@ from typing import BinaryIO, cast
 from avlogparse.bundle import Bundle, open_bundle
 from avlogparse.correlation.clock import HostClock, given_clock
 from avlogparse.correlation.collector import MAX_REPEATS, Collector
-from avlogparse.correlation.facts import Facts, build_facts
+from avlogparse.correlation.facts import Facts, build_facts, facts_with_clock
+from avlogparse.correlation.identity import vm_key
 from avlogparse.correlation.runs import MAX_RUNS
 from avlogparse.correlation.timeline import build_timeline
 from avlogparse.correlation.windows import CorrelationWindows
@@ -35,6 +36,7 @@ from avlogparse.models.diagnostics import Diagnostic, DiagnosticSeverity, ParseS
 from avlogparse.models.findings import Finding, VmRef
 from avlogparse.models.report import (
     BackupRunSummary,
+    ClockRival,
     ClusterInfo,
     HostInfo,
     InputFile,
@@ -209,14 +211,16 @@ def _analyze(
 
     facts = build_facts(collector, clock, windows, clusters)
     diagnostics.extend(_clock_diagnostics(facts.clock))
-    findings, rule_runs = _run_rules(facts, ALL_RULES if rules is None else rules, diagnostics)
+    chosen_rules = list(ALL_RULES if rules is None else rules)
+    findings, rule_runs = _run_rules(facts, chosen_rules, diagnostics)
+    rivals = _rivals_tried(collector, facts, chosen_rules, findings)
     report = Report(
         tool=ToolInfo(version=tool_version()),
         bundle=str(bundle.root),
         inputs=inputs,
         findings=findings,
         diagnostics=diagnostics,
-        time_alignment=_alignment(facts.clock),
+        time_alignment=_alignment(facts.clock, rivals),
         rules=rule_runs,
         backup_runs=_run_summaries(facts),
         unparsed_shapes=sorted(collector.unparsed_shapes.values(), key=lambda u: -u.count),
@@ -296,7 +300,44 @@ def _run_rules(
     return findings, [runs[rule.id] for rule in ordered]
 
 
-def _alignment(clock: HostClock) -> TimeAlignment:
+MAX_RIVALS_TRIED = 4
+"""Rival clocks the rules are run again with, to know whether the findings depend on the
+clock chosen; each costs one more correlation and rule run (the rest stay unchecked)."""
+
+
+def _rivals_tried(
+    collector: Collector, facts: Facts, rules: list[Rule], findings: list[Finding]
+) -> list[ClockRival]:
+    """The inferred clock's rivals, each of the first ``MAX_RIVALS_TRIED`` with what
+    ``--tz`` set to it would change: the findings (rule and VM) lost and gained."""
+    rivals = list(facts.clock.rivals)
+    chosen = _finding_keys(findings)
+    for index, rival in enumerate(rivals[:MAX_RIVALS_TRIED]):
+        alternative = facts_with_clock(collector, facts, given_clock(rival.tz))
+        theirs = _finding_keys(_run_rules(alternative, rules, [])[0])
+        rivals[index] = rival.model_copy(
+            update={
+                "checked": True,
+                "findings_lost": _count_by_rule(chosen - theirs),
+                "findings_gained": _count_by_rule(theirs - chosen),
+            }
+        )
+    return rivals
+
+
+def _finding_keys(findings: Iterable[Finding]) -> Counter[tuple[str, str | None]]:
+    return Counter((f.rule_id, vm_key(f.vm) if f.vm is not None else None) for f in findings)
+
+
+def _count_by_rule(keys: Counter[tuple[str, str | None]]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for (rule_id, _), count in keys.items():
+        counts[rule_id] += count
+    return dict(sorted(counts.items()))
+
+
+def _alignment(clock: HostClock, rivals: list[ClockRival] | None = None) -> TimeAlignment:
+    """The report's form of a clock; ``rivals`` as tried (a host's own clock's are not)."""
     return TimeAlignment(
         source=clock.source,
         zone=str(clock.zone),
@@ -310,7 +351,7 @@ def _alignment(clock: HostClock) -> TimeAlignment:
         offsets_minutes=list(clock.offsets),
         switches=list(clock.switches),
         evidence=list(clock.evidence),
-        rivals=list(clock.rivals),
+        rivals=list(clock.rivals) if rivals is None else rivals,
     )
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -57,7 +60,7 @@ def test_eleven_findings_are_one_incident_with_the_orphans_fix(report: Report) -
 
 def test_incidents_are_in_the_json_and_the_schema(report: Report) -> None:
     data = json.loads(avlogparse.render.render_json(report))
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["incidents"][0]["causes"] == report.incidents[0].causes
     assert Report.model_validate(data).incidents == report.incidents  # 1.x readers still read
     schema = Report.model_json_schema(mode="serialization")
@@ -146,6 +149,38 @@ def test_events_on_one_line_are_told_apart_by_record_id(tmp_path: Path) -> None:
         loc for result in sarif["runs"][0]["results"] for loc in result.get("relatedLocations", [])
     ]
     assert any(loc.get("properties", {}).get("where") == f"{VMMS}:2#4110" for loc in related)
+
+
+def test_events_on_one_line_without_record_ids_are_told_apart_by_index(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    export = bundle / VMMS
+    lines = export.read_text("utf-8").splitlines()
+    one_line = re.sub(r"<EventRecordID>\d+</EventRecordID>", "", "".join(lines[1:]))
+    export.write_text(lines[0] + "\n" + one_line + "\n", "utf-8")
+    positions = [m.start() for m in re.finditer(r"<Event[ >]", one_line)]
+    found = avlogparse.analyze(bundle)
+    merges = [e for f in found.findings for e in f.evidence if e.role == "merge-failed"]
+    assert {e.line for e in merges} == {2} and {e.record_id for e in merges} == {None}
+    assert len({str(e.location) for e in merges}) == len({e.event_index for e in merges}) == 9
+    for evidence in merges:  # the index is the event's position in the file: (//Event)[n]
+        assert evidence.event_index is not None
+        start = positions[evidence.event_index - 1]
+        assert one_line[start:].startswith(evidence.text)
+        assert str(evidence.location) == f"{VMMS}:2@{evidence.event_index}"
+    first = min(merges, key=lambda e: e.event_index or 0)
+    assert str(first.location) in render_text(found)
+    sarif = json.loads(avlogparse.render.render_sarif(found))
+    related = [
+        loc.get("properties", {})
+        for result in sarif["runs"][0]["results"]
+        for loc in result.get("relatedLocations", [])
+    ]
+    assert {"eventIndex": first.event_index, "where": str(first.location)} in related
+    # nothing else is blamed: the index also tells explained events from unexplained ones
+    assert [f.rule_id for f in found.findings] == [
+        f.rule_id for f in avlogparse.analyze(SAMPLE).findings
+    ]
 
 
 # --- loud mistakes ---------------------------------------------------------------------------
@@ -264,7 +299,7 @@ def test_excel_switch(capsys: pytest.CaptureFixture[str]) -> None:
 # --- clock honesty ---------------------------------------------------------------------------
 
 
-def test_rival_offsets_are_named_with_scores_and_tz_is_suggested(report: Report) -> None:
+def test_rival_offsets_are_named_with_scores_and_their_tz(report: Report) -> None:
     from datetime import datetime, timedelta
 
     from avlogparse.correlation.clock import ClockAnchor, clock_from_anchors
@@ -273,14 +308,95 @@ def test_rival_offsets_are_named_with_scores_and_tz_is_suggested(report: Report)
     local = datetime(2024, 3, 11, 0, 41)  # UTC+09:00 lags 1 min; +09:15 … +09:45 fit too
     clock = clock_from_anchors([ClockAnchor(local, utc, local, local + timedelta(hours=1))])
     assert clock.offset_minutes == 9 * 60  # the least lag wins
-    assert clock.reason_args["rival_offsets"] == ["+09:15", "+09:30", "+09:45"]
+    assert [rival.tz for rival in clock.rivals] == ["+09:15", "+09:30", "+09:45"]
     assert all(": 1/1, lag " in item for item in clock.reason_args["rival_list"])
     alignment = report.time_alignment.model_copy(
         update={"reason_id": clock.reason_id, "reason_args": clock.reason_args}
     )
     shown = localize_report(report.model_copy(update={"time_alignment": alignment}), "en")
     assert "'UTC+09:15: 1/1, lag 16 min'" in shown.time_alignment.reason
-    page = render_text(shown)
-    assert "the findings may depend on this choice" in page and "--tz +09:15" in page
-    japanese = render_text(localize_report(shown, "ja"))
-    assert "--tz で指定してください" in japanese
+
+
+def ambiguous_clock_bundle(tmp_path: Path, shift_minutes: int) -> Path:
+    """The sample without its checkpoint-failure events (18012: the anchors that pin the
+    clock to +09:00), so offsets 15 minutes either side fit as well; File Server 03's
+    merge events moved ``shift_minutes`` later, so that under some of them its merge
+    failures no longer follow the cleanup closely enough to be its orphan's."""
+    bundle = tmp_path / f"ambiguous-{shift_minutes}"
+    shutil.copytree(SAMPLE, bundle)
+    export = bundle / VMMS
+
+    def shifted(line: str) -> str:
+        if "File Server 03" not in line:
+            return line
+        stamp = re.search(r"SystemTime='([^'.]+)", line)
+        assert stamp is not None
+        moved = datetime.fromisoformat(stamp.group(1)) + timedelta(minutes=shift_minutes)
+        return line.replace(stamp.group(1), moved.isoformat())
+
+    lines = export.read_text("utf-8").splitlines()
+    export.write_text(
+        "\n".join(shifted(line) for line in lines if "<EventID>18012<" not in line) + "\n",
+        "utf-8",
+    )
+    return bundle
+
+
+def test_the_rules_run_again_with_each_rival_clock_and_say_what_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = ambiguous_clock_bundle(tmp_path, 20)
+    found = avlogparse.analyze(bundle)
+    rivals = {rival.tz: rival for rival in found.time_alignment.rivals}
+    assert found.time_alignment.offset_minutes == 9 * 60 and "+09:15" in rivals
+    assert all(rival.checked for rival in rivals.values())
+    changed = [tz for tz, rival in rivals.items() if rival.changes_findings]
+    assert changed and not rivals["+09:15"].changes_findings
+    # what the report says --tz would change is what --tz changes
+    chosen = Counter(f.rule_id for f in found.findings)
+    for tz in changed:
+        with_tz = Counter(f.rule_id for f in avlogparse.analyze(bundle, tz=tz).findings)
+        rival = rivals[tz]
+        assert rival.findings_lost.get("orphaned-checkpoint", 0) > 0
+        assert dict(chosen - with_tz) == rival.findings_lost
+        assert dict(with_tz - chosen) == rival.findings_gained
+    code, out, _ = run(capsys, "analyze", str(bundle), "--lang", "en")
+    head = out.splitlines()[:12]
+    assert any(line.startswith("  the findings depend on this choice:") for line in head)
+    lost = rivals[changed[0]].findings_lost["orphaned-checkpoint"]
+    assert f"    --tz {changed[0]}: not found: {lost} × orphaned-checkpoint" in out
+    assert "    --tz +09:15: the same findings" in out
+    _, out, _ = run(capsys, "analyze", str(bundle), "--lang", "ja")
+    assert "検出結果はこの選択に左右されます" in out
+    assert f"--tz {changed[0]}: 検出されなくなるもの: orphaned-checkpoint {lost} 件" in out
+    page = avlogparse.render.render_html(found)
+    assert "the findings depend on this choice" in page and "--tz +09:15: the same findings" in page
+    data = json.loads(avlogparse.render.render_json(found))
+    assert data["time_alignment"]["rivals"][0]["checked"] is True
+
+
+def test_rivals_that_change_nothing_are_said_to_change_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = ambiguous_clock_bundle(tmp_path, 0)
+    found = avlogparse.analyze(bundle)
+    assert found.time_alignment.rivals
+    assert not any(rival.changes_findings for rival in found.time_alignment.rivals)
+    _, out, _ = run(capsys, "analyze", str(bundle), "--lang", "en")
+    assert "fit the logs as well; the findings are the same with each of them" in out
+    assert "depend on this choice" not in out and "--tz +09:15:" not in out
+
+
+def test_rivals_past_those_tried_are_flagged_as_untried(report: Report) -> None:
+    from avlogparse.models.report import ClockRival
+
+    rivals = [
+        ClockRival(offsets_minutes=[555], explained=2, tz="+09:15", checked=True),
+        ClockRival(offsets_minutes=[570], explained=2, tz="+09:30"),
+    ]
+    alignment = report.time_alignment.model_copy(update={"rivals": rivals})
+    page = render_text(report.model_copy(update={"time_alignment": alignment}), lang="en")
+    assert "the findings may depend on this choice" in page and "--tz +09:15)" in page
+    assert "--tz +09:30: not tried (the rules were run again with the first 1 only)" in page
+    japanese = render_text(report.model_copy(update={"time_alignment": alignment}), lang="ja")
+    assert "--tz で指定してください" in japanese and "未確認" in japanese

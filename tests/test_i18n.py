@@ -159,7 +159,7 @@ def test_localizing_back_to_english_gives_the_english_report(
 
 def test_japanese_json_round_trips(japanese: Report) -> None:
     data = json.loads(japanese.model_dump_json())
-    assert data["schema_version"] == "1.3" and data["lang"] == "ja"
+    assert data["schema_version"] == "1.4" and data["lang"] == "ja"
     finding = data["findings"][0]
     assert {"message_id", "message_args", "remediation_ids", "lang"} <= set(finding)
     assert Report.model_validate_json(japanese.model_dump_json()) == japanese

@@ -102,7 +102,7 @@ def test_only_correlated_records_are_kept(report: Report) -> None:
 
 def test_timeline_round_trips_as_a_json_list(report: Report) -> None:
     data = json.loads(report.model_dump_json())
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert isinstance(data["timeline"], list) and len(data["timeline"]) == 39
     assert data["timeline"][0]["kind"] == "backup-start"
     again = Report.model_validate_json(report.model_dump_json())

@@ -344,7 +344,6 @@ def clock_from_anchors(anchors: Sequence[ClockAnchor], hints: Sequence[ZoneHint]
                 f"lag {scores[m].lag / 60:.0f} min"
                 for m in rivals
             ],
-            "rival_offsets": [offset_text(m).removeprefix("UTC") for m in rivals],
             "chosen_lag_minutes": round(best.lag / 60),
         },
         offsets=(best_minutes,),
@@ -353,7 +352,12 @@ def clock_from_anchors(anchors: Sequence[ClockAnchor], hints: Sequence[ZoneHint]
             *_hint_evidence(hints, fixed_zone(best_minutes)),
         ),
         rivals=tuple(
-            ClockRival(offsets_minutes=[m], explained=scores[m].explained) for m in rivals
+            ClockRival(
+                offsets_minutes=[m],
+                explained=scores[m].explained,
+                tz=offset_text(m).removeprefix("UTC"),
+            )
+            for m in rivals
         ),
     )
 
@@ -437,6 +441,7 @@ def _zone_clock(
             zone=z.key,
             rule_family=_family(group),
             zones=len(group),
+            tz=z.key,
         )
         for f, z, group, _ in scored[1:]
         if f.explained == fit.explained

@@ -94,6 +94,7 @@ class Facts:
 
     def evidence(self, record: Record, role: str | None = None) -> Evidence:
         """An evidence item for a record, its time made aware in the host zone."""
+        where = record.location
         return Evidence(
             path=record.path,
             line=record.line,
@@ -101,7 +102,8 @@ class Facts:
             timestamp=self.clock_at(record.path).aware(record.timestamp),
             text=record.raw,
             role=role,
-            record_id=getattr(record, "event_record_id", None),
+            record_id=where.record_id,
+            event_index=where.event_index,
         )
 
     def repeats_omitted(self, record: object) -> int:
@@ -144,6 +146,25 @@ def build_facts(
     clocks: dict[str | None, HostClock] = {}
     if clock is None:
         clock, clocks = _infer_clocks(collector, windows, hosts)
+    return _aligned(collector, clock, clocks, windows, registry, hosts)
+
+
+def facts_with_clock(collector: Collector, facts: Facts, clock: HostClock) -> Facts:
+    """The same bundle's facts with every host-local time read on ``clock`` (what ``--tz``
+    would give): the rules run on them tell whether the findings depend on the clock chosen.
+    Identities, hosts and clusters do not depend on the clock and are reused."""
+    return _aligned(collector, clock, {}, facts.windows, facts.registry, facts.hosts)
+
+
+def _aligned(
+    collector: Collector,
+    clock: HostClock,
+    clocks: dict[str | None, HostClock],
+    windows: CorrelationWindows,
+    registry: VmRegistry,
+    hosts: HostMap,
+) -> Facts:
+    """Times placed in UTC with the clocks settled; 43426s matched; chains linked."""
     clock = count_switch_hours(clock, _host_local_times(collector))
     clock_at = _clock_lookup(clock, clocks, hosts)
 

@@ -440,6 +440,19 @@ REPORT_ISSUE_13 = {  # root cause first, loud mistakes, wording (issue 13)
         "the findings may depend on this choice: {rivals:list} fit the logs as well — if the "
         "host's zone is known, pass it with --tz (e.g. --tz {example})"
     ),
+    "text.clock-depends": (
+        "the findings depend on this choice: {rivals:list} fit the logs as well — if the "
+        "host's zone is known, pass it with --tz:"
+    ),
+    "text.clock-same": (
+        "{rivals:list} fit the logs as well; the findings are the same with each of them"
+    ),
+    "text.clock-rival": "--tz {tz}: {outcome}",
+    "text.clock-rival.same": "the same findings",
+    "text.clock-rival.lost": "not found: {items}",
+    "text.clock-rival.gained": "found instead: {items}",
+    "text.clock-rival.untried": "not tried (the rules were run again with the first {tried} only)",
+    "text.clause-separator": "; ",
     "err.unknown-vm": "--vm {vm}: no such VM in {bundle}{hint:sentence}",
     "err.unknown-vm.close": "Did you mean {close:list}?",
     "err.unknown-vm.known": "The VMs it names: {known:list}.",

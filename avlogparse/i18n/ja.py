@@ -497,6 +497,19 @@ REPORT_ISSUE_13 = {  # 原因を先に、誤りを明示、文言 (issue 13)
         "一致します。ホストのタイム ゾーンがわかっている場合は --tz で指定してください "
         "(例: --tz {example})"
     ),
+    "text.clock-depends": (
+        "検出結果はこの選択に左右されます。{rivals:list} でもログと同じように一致します。"
+        "ホストのタイム ゾーンがわかっている場合は --tz で指定してください:"
+    ),
+    "text.clock-same": (
+        "{rivals:list} でもログと同じように一致しますが、どれを選んでも検出結果は同じです"
+    ),
+    "text.clock-rival": "--tz {tz}: {outcome}",
+    "text.clock-rival.same": "検出結果は同じ",
+    "text.clock-rival.lost": "検出されなくなるもの: {items}",
+    "text.clock-rival.gained": "代わりに検出されるもの: {items}",
+    "text.clock-rival.untried": "未確認 (規則を再実行したのは最初の {tried} 件のみ)",
+    "text.clause-separator": "。",
     "err.unknown-vm": "--vm {vm}: {bundle} にその名前の仮想マシンはありません。{hint:sentence}",
     "err.unknown-vm.close": "もしかして: {close:list}",
     "err.unknown-vm.known": "記録されている仮想マシン: {known:list}",

@@ -32,11 +32,17 @@ class Evidence(BaseModel):
         description="EventRecordID of an event (added in 1.3): with path and line it locates "
         "an event even when several share a line",
     )
+    event_index: int | None = Field(
+        default=None,
+        description="position of an event among the events of its XML file, from 1 (added in "
+        "1.4): locates an event without an EventRecordID that shares its line with others",
+    )
 
     @property
     def location(self) -> Location:
-        """``path:line``, or ``path:line#record_id`` for an event (see :class:`Location`)."""
-        return Location(self.path, self.line, self.record_id)
+        """``path:line``, or ``path:line#record_id`` / ``path:line@event_index`` for an event
+        (see :class:`Location`)."""
+        return Location(self.path, self.line, self.record_id, self.event_index)
 
 
 class VmRef(BaseModel):

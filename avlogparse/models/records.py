@@ -27,20 +27,26 @@ UNPARSED = "unparsed"
 
 class Location(NamedTuple):
     """Where something sits in a bundle: member path, 1-based line and, for a Windows event,
-    its EventRecordID. ``str()`` gives ``path:line`` (``path:line#record_id`` for an event
-    with an EventRecordID, so events that share a line, as in a one-line export, are told
-    apart: ``export.xml:2#4205``), the form every output cites. A binary ``.evtx`` has no
-    lines: its records' ``line`` is the EventRecordID, cited once: ``System.evtx#4205``."""
+    its EventRecordID or, lacking one, its position among the file's events.
+
+    ``str()`` gives the form every output cites: ``path:line``; for an event, so that events
+    sharing a line (a one-line export) are told apart, ``path:line#record_id``
+    (``export.xml:2#4205``) or, without an EventRecordID, ``path:line@index``
+    (``export.xml:2@17``: the file's 17th event). A binary ``.evtx`` has no lines: its
+    records' ``line`` is the EventRecordID, cited once: ``System.evtx#4205``."""
 
     path: str
     line: int | None = None
     record_id: int | None = None
+    event_index: int | None = None
 
     def __str__(self) -> str:
         if self.record_id is not None and self.line == self.record_id:
             return f"{self.path}#{self.record_id}"
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return where if self.record_id is None else f"{where}#{self.record_id}"
+        if self.record_id is not None:
+            return f"{where}#{self.record_id}"
+        return where if self.event_index is None else f"{where}@{self.event_index}"
 
 
 class RecordBase(BaseModel):

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas
 
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 """Bumped on any incompatible change of the JSON form (major) or any addition (minor).
 
 1.1 added ``timeline``; 1.2 ``reason_id``/``reason_args`` of the time alignment; 1.3
@@ -28,7 +28,10 @@ SCHEMA_VERSION = "1.3"
 ``time_alignment.zone_name``, ``rule_family``, ``offsets_minutes``, ``switches``,
 ``evidence`` and ``rivals`` (the host clock across daylight saving time), ``hosts`` (each
 input's host, per-node findings and clock) and ``clusters`` (hosts that are nodes of one
-failover cluster, and how that is known; see docs/guide/clusters.md).
+failover cluster, and how that is known; see docs/guide/clusters.md); 1.4
+``Evidence.event_index`` (an event without an EventRecordID located among the events that
+share its line) and, for each of ``time_alignment.rivals``, its ``tz`` and what choosing it
+would change (``checked``, ``findings_lost``, ``findings_gained``).
 """
 
 
@@ -99,13 +102,28 @@ class ClockEvidence(BaseModel):
 class ClockRival(BaseModel):
     """Another explanation of the host clock and how well it fits (added in 1.3):
     a fixed ``offsets_minutes`` of one item, or an IANA ``zone`` (``zones`` names with the
-    same rules over the bundle) with its ``rule_family``."""
+    same rules over the bundle) with its ``rule_family``.
+
+    Added in 1.4: ``tz``, the ``--tz`` value that chooses this rival, and what choosing it
+    would change (``checked``: the rules were run again with it; past the first few rivals
+    they are not): ``findings_lost`` counts, by rule, the findings of the report that would
+    not be reported, ``findings_gained`` those that would be reported instead (a finding is
+    its rule and VM). Both empty: the same findings.
+    """
 
     offsets_minutes: list[int]
     explained: int
     zone: str | None = None
     rule_family: str | None = None
     zones: int = 0
+    tz: str = ""
+    checked: bool = False
+    findings_lost: dict[str, int] = Field(default_factory=dict)
+    findings_gained: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def changes_findings(self) -> bool:
+        return bool(self.findings_lost or self.findings_gained)
 
 
 class TimeAlignment(BaseModel):

@@ -29,6 +29,7 @@ from avlogparse.models.report import (
     UnparsedShape,
 )
 from avlogparse.models.severity import Severity
+from avlogparse.render.clock_choice import clock_choice
 from avlogparse.render.safe import html_text, in_zone
 from avlogparse.render.timeline_layout import SEVERITY_COLOURS
 from avlogparse.render.timeline_svg import timeline_svg
@@ -259,17 +260,23 @@ def summary_html(report: Report) -> str:
         for outcome, n in sorted(outcomes.items())
     )
     none = f'<span class="ok">{html_text(label("html.none"))}</span>'
+    choice, per_rival = clock_choice(clock, report.lang)
+    clock_why = html_text(clock.reason)
+    if choice is not None:
+        clock_why += f"<p>{html_text(choice)}</p>"
+    if per_rival:
+        clock_why += "<ul>" + "".join(f"<li>{html_text(line)}</li>" for line in per_rival) + "</ul>"
     cards = [
         (label("html.findings"), badges or none, ""),
-        (label("html.card.input"), state, why),
-        (label("html.card.host-clock"), html_text(f"{clock.zone} ({source})"), clock.reason),
+        (label("html.card.input"), state, html_text(why)),
+        (label("html.card.host-clock"), html_text(f"{clock.zone} ({source})"), clock_why),
         (label("html.section.backup-runs"), html_text(runs or label("html.runs.none")), ""),
     ]
     return (
         '<div class="cards">'
         + "".join(
             f'<div class="card"><div class="k">{html_text(key)}</div><div class="v">{value}</div>'
-            f'<div class="why">{html_text(explanation)}</div></div>'
+            f'<div class="why">{explanation}</div></div>'
             for key, value, explanation in cards
         )
         + "</div>"

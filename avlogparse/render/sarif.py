@@ -246,6 +246,9 @@ def _evidence_location(evidence: Evidence, locator: _Locator, location_id: int) 
     if evidence.record_id is not None:  # events sharing a line told apart
         where = str(evidence.location)
         location["properties"] = {"eventRecordId": evidence.record_id, "where": where}
+    elif evidence.event_index is not None:
+        where = str(evidence.location)
+        location["properties"] = {"eventIndex": evidence.event_index, "where": where}
     return location
 
 

@@ -19,6 +19,7 @@ from avlogparse.models.findings import Evidence, Finding
 from avlogparse.models.incidents import Incident
 from avlogparse.models.report import Report
 from avlogparse.models.severity import Severity
+from avlogparse.render.clock_choice import clock_choice
 from avlogparse.render.html import event_gist
 from avlogparse.render.safe import escape
 
@@ -76,10 +77,10 @@ def render_text(
     out.append(
         "  " + label("text.host-time", zone=alignment.zone, source=source, reason=alignment.reason)
     )
-    offsets = alignment.reason_args.get("rival_offsets") or []
-    if alignment.source == "inferred" and offsets:
-        rivals = ["UTC" + offset for offset in offsets]
-        out.append("  " + label("text.clock-choice", rivals=rivals, example=offsets[0]))
+    choice, per_rival = clock_choice(alignment, report.lang)
+    if choice is not None:
+        out.append(f"  {choice}")
+        out.extend(f"    {line}" for line in per_rival)
     incidents = report.incidents
     by_id = {f.id: f for f in report.findings}
     number_of: dict[str, int] = {}

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from avlogparse.correlation.facts import Facts
 from avlogparse.correlation.identity import vm_key
 from avlogparse.models.findings import Finding
+from avlogparse.models.records import Location
 from avlogparse.models.severity import Severity
 from avlogparse.rules import remediation
 from avlogparse.rules.base import Rule, host_time_arg
@@ -40,8 +41,7 @@ class UnexplainedErrors(Rule):
         groups: dict[tuple[str, str, int | None, int | None], list[Signal]] = defaultdict(list)
         for signal in signals(facts):
             record = signal.record
-            record_id = getattr(record, "event_record_id", None)
-            if not signal.error or (record.path, record.line, record_id) in explained:
+            if not signal.error or record.location in explained:
                 continue
             if signal.family == PLUGIN and _near(signal, nearby):
                 continue  # the plug-in's own words for a failure another finding reports
@@ -99,16 +99,16 @@ def _near(signal: Signal, nearby: list[tuple[str | None, datetime]]) -> bool:
 
 def _explained(
     facts: Facts, earlier: Sequence[Finding]
-) -> tuple[set[tuple[str, int, int | None]], list[tuple[str | None, datetime]]]:
-    """Where every evidence item of the other rules' findings is (path, line, record id: one
-    line of a one-line export holds many events), and the VM and time of their plug-in log
-    evidence."""
-    seen: set[tuple[str, int, int | None]] = set()
+) -> tuple[set[Location], list[tuple[str | None, datetime]]]:
+    """Where every evidence item of the other rules' findings is (with the event's record id
+    or index: one line of a one-line export holds many events), and the VM and time of their
+    plug-in log evidence."""
+    seen: set[Location] = set()
     nearby: list[tuple[str | None, datetime]] = []
     for finding in earlier:
         if finding.rule_id == "missing-evidence":
             continue
-        seen.update((e.path, e.line, e.record_id) for e in finding.evidence)
+        seen.update(e.location for e in finding.evidence)
         key = vm_key(finding.vm) if finding.vm is not None else None
         nearby += [
             (key, e.timestamp)

@@ -32,7 +32,7 @@ from avlogparse.models.diagnostics import (
     FileDiagnostics,
     ParseStats,
 )
-from avlogparse.models.records import RecordBase, TimeBasis, Unparsed
+from avlogparse.models.records import Location, RecordBase, TimeBasis, Unparsed
 from avlogparse.sources.memo import memorable
 from avlogparse.textio import LineStats, iter_line_batches
 
@@ -95,6 +95,10 @@ class LogLine(NamedTuple):
         if not self.continuation:
             return self.message
         return "\n".join((self.message, *self.continuation))
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line)
 
     def to_model(self) -> AvamarLogRecord:
         """The validated pydantic model of this line."""

@@ -90,7 +90,7 @@ from avlogparse.models.diagnostics import (
     FileDiagnostics,
     ParseStats,
 )
-from avlogparse.models.records import RecordBase, TimeBasis, Unparsed
+from avlogparse.models.records import Location, RecordBase, TimeBasis, Unparsed
 from avlogparse.normalize import format_hresult, normalize_guid, parse_hresult
 from avlogparse.sources.base import LogSource, guarded
 from avlogparse.sources.memo import memorable
@@ -151,6 +151,14 @@ class EventRecord(RecordBase):
     status_name: str | None = None
     resource_name: str | None = None
     disk_path: str | None = None
+    event_index: int | None = None
+    """Position among the file's events, from 1, broken ones included (the XPath
+    ``(//Event)[n]``): what locates an event without an EventRecordID when several share a
+    line. None for a binary ``.evtx``, whose records always carry an EventRecordID."""
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.event_record_id, self.event_index)
 
 
 class EventLine:
@@ -198,6 +206,7 @@ class EventLine:
         vm_id: str | None
         hresult: int | None
         hresult_hex: str | None
+        event_index: int | None
 
     def __init__(
         self,
@@ -227,6 +236,11 @@ class EventLine:
     @property
     def time_basis(self) -> TimeBasis:
         return "utc" if self.timestamp is not None else "none"
+
+    @property
+    def location(self) -> Location:
+        """Where the event is (its EventRecordID or index read through to the model)."""
+        return self.to_model().location
 
     @property
     def known(self) -> Mapping[str, Any]:
@@ -703,7 +717,7 @@ def _parse(
                 continue
             records += 1
             yield _record(item, buf[begin - bs : finish - bs].decode("utf-8", "replace"), path,
-                          diagnostics, caches)  # fmt: skip
+                          diagnostics, caches, records + unparsed)  # fmt: skip
         del done[:]
 
     def broken(
@@ -1083,12 +1097,18 @@ def _by_local_name(values: dict[str, _V]) -> dict[str, _V]:
 
 
 def _record(
-    item: _Done, raw: str, path: str, diagnostics: FileDiagnostics, caches: _Caches
+    item: _Done,
+    raw: str,
+    path: str,
+    diagnostics: FileDiagnostics,
+    caches: _Caches,
+    index: int | None = None,
 ) -> EventRecord | EventLine:
     """The record of one completed event: EventID, provider and time are read (and checked)
     now, and host, VM and HRESULT of a merge progress event; the whole model only for the
     other catalogued Hyper-V events, or when an :class:`EventLine` is first asked for more
-    (benchmarks/README.md: a model per event misses the target)."""
+    (benchmarks/README.md: a model per event misses the target). ``index`` is the event's
+    position in the file (:attr:`EventRecord.event_index`)."""
     _, line, _, _, event_name, sys_attrs, sys_text, data, data_kind, render, culture = item
     keys = caches.keys[event_name]
     if keys[1] not in sys_text and (sys_text or sys_attrs):
@@ -1111,7 +1131,7 @@ def _record(
     family = caches.family(provider) if provider is not None else ""
     fields = (
         path, line, raw, keys, sys_attrs, sys_text, data, data_kind, render, culture,
-        provider_attrs, provider, event_id, timestamp, family, caches,
+        provider_attrs, provider, event_id, timestamp, family, caches, index,
     )  # fmt: skip
     known: dict[str, Any] | None = None
     if family:
@@ -1172,6 +1192,7 @@ def _event_record(
     timestamp: datetime | None,
     family: str,
     caches: _Caches,
+    index: int | None = None,
 ) -> EventRecord:
     """The validated model (pydantic-core from one dict) of an event :func:`_record` read."""
     (
@@ -1219,6 +1240,7 @@ def _event_record(
         "rendering_level": texts[render.get(k_level)],
         "rendering_task": texts[render.get(k_task)],
         "rendering_culture": culture or None,
+        "event_index": index,
     }
     if family == FAMILY_HYPERV:
         fields.update(_hyperv_extra(data, message, caches))

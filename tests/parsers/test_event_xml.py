@@ -51,6 +51,10 @@ def parse(data: bytes | str, limits: Limits | None = None) -> tuple[Parsed, Pars
     assert stats.events_seen == len(records)
     assert stats.event_records == sum(isinstance(r, (EventRecord, EventLine)) for r in records)
     records = [light_checked(r) if isinstance(r, EventLine) else r for r in records]
+    # each event knows its place among the file's events, broken ones counted: (//Event)[n]
+    assert all(
+        r.event_index == n for n, r in enumerate(records, 1) if isinstance(r, EventRecord)
+    )
     assert stats.bytes_read == len(raw)
     assert not [d for d in stats.diagnostics if d.code == "internal-error"], stats.diagnostics
     assert all(r.line >= 1 for r in records)
