@@ -309,12 +309,14 @@ def test_rival_offsets_are_named_with_scores_and_their_tz(report: Report) -> Non
     clock = clock_from_anchors([ClockAnchor(local, utc, local, local + timedelta(hours=1))])
     assert clock.offset_minutes == 9 * 60  # the least lag wins
     assert [rival.tz for rival in clock.rivals] == ["+09:15", "+09:30", "+09:45"]
-    assert all(": 1/1, lag " in item for item in clock.reason_args["rival_list"])
+    assert clock.reason_args["rival_list"][0] == ["UTC+09:15", 1, 1, 16]
     alignment = report.time_alignment.model_copy(
         update={"reason_id": clock.reason_id, "reason_args": clock.reason_args}
     )
     shown = localize_report(report.model_copy(update={"time_alignment": alignment}), "en")
     assert "'UTC+09:15: 1/1, lag 16 min'" in shown.time_alignment.reason
+    japanese = localize_report(shown, "ja").time_alignment.reason
+    assert "「UTC+09:15: 1/1、時間差 16 分」" in japanese and "lag" not in japanese
 
 
 def ambiguous_clock_bundle(tmp_path: Path, shift_minutes: int) -> Path:
@@ -360,11 +362,11 @@ def test_the_rules_run_again_with_each_rival_clock_and_say_what_changes(
         assert rival.findings_lost.get("orphaned-checkpoint", 0) > 0
         assert dict(chosen - with_tz) == rival.findings_lost
         assert dict(with_tz - chosen) == rival.findings_gained
-    code, out, _ = run(capsys, "analyze", str(bundle), "--lang", "en")
+    _, out, _ = run(capsys, "analyze", str(bundle), "--lang", "en")
     head = out.splitlines()[:12]
     assert any(line.startswith("  the findings depend on this choice:") for line in head)
     lost = rivals[changed[0]].findings_lost["orphaned-checkpoint"]
-    assert f"    --tz {changed[0]}: not found: {lost} × orphaned-checkpoint" in out
+    assert f"    --tz {changed[0]}: not found: {lost} \u00d7 orphaned-checkpoint" in out
     assert "    --tz +09:15: the same findings" in out
     _, out, _ = run(capsys, "analyze", str(bundle), "--lang", "ja")
     assert "検出結果はこの選択に左右されます" in out

@@ -92,6 +92,8 @@ def test_japanese_texts_are_japanese() -> None:
         "text.step",  # "{number}. {step}"
         "text.meta-separator",  # " / "
         "parse.diagnostic",  # "{path}: {message}"
+        "text.clock-rival",  # "--tz {tz}: {outcome}"
+        "text.clause-separator",  # "。"
     }
 
 

@@ -340,8 +340,7 @@ def clock_from_anchors(anchors: Sequence[ClockAnchor], hints: Sequence[ZoneHint]
             "rival_count": len(rivals),
             **_hint_args(hints, fixed_zone(best_minutes)),
             "rival_list": [
-                f"{offset_text(m)}: {scores[m].explained}/{len(anchors)}, "
-                f"lag {scores[m].lag / 60:.0f} min"
+                [offset_text(m), scores[m].explained, len(anchors), round(scores[m].lag / 60)]
                 for m in rivals
             ],
             "chosen_lag_minutes": round(best.lag / 60),

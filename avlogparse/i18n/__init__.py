@@ -14,6 +14,8 @@ A placeholder may name a format that the catalog of each language renders its ow
 - ``{x:hresult}`` an HRESULT as ``0x8007052F`` with its name and meaning, or None;
 - ``{x:wmi}``  a Hyper-V WMI return code with its meaning;
 - ``{x:list}`` a list of names, quoted and joined ("'a', 'b' and 'c'"), or "none listed";
+- ``{x:rivals}`` a list of rival clocks ``[offset, explained, anchors, lag minutes]``, each
+  as ``clock.rival-item`` says, joined as a list;
 - ``{x:msg}``  another message id, rendered inline with the same arguments (None: nothing);
 - ``{x:sentence}`` the same, as a further sentence (None: nothing);
 - ``{x:facts}`` a list of fact ids (``log:avhypervvss``, ``channel:<name>``; see
@@ -177,6 +179,8 @@ class _Formatter(string.Formatter):
             return f"{value} ({meaning})"
         if format_spec == "list":
             return self._list([text("list.item", self.lang, item=item) for item in value])
+        if format_spec == "rivals":
+            return self._list([self._rival(*rival) for rival in value])
         if format_spec == "facts":
             return self._list([self._fact(fact) for fact in value], "list.or-separator")
         if format_spec in ("msg", "sentence"):
@@ -196,6 +200,13 @@ class _Formatter(string.Formatter):
         if shown_first == shown_last:
             return text("span.at", self.lang, time=shown_first)
         return text("span.between", self.lang, first=shown_first, last=shown_last)
+
+    def _rival(self, offset: str, explained: int, anchors: int, lag: int) -> str:
+        item = text(
+            "clock.rival-item", self.lang, offset=offset, explained=explained, anchors=anchors,
+            lag=lag,
+        )  # fmt: skip
+        return text("list.item", self.lang, item=item)
 
     def _fact(self, fact: str) -> str:
         family, _, name = fact.partition(":")

@@ -365,8 +365,9 @@ HOST_CLOCK = {
         "inferred {offset}: it places the VMMS events right after {explained} of {anchors} "
         "host-local anchor records (cleanups, checkpoint failures){rivals:msg}{hints:msg}"
     ),
+    "clock.rival-item": "{offset}: {explained}/{anchors}, lag {lag} min",
     "clock.inferred.rivals": (
-        "; {rival_count} other offsets fit as many anchors: {rival_list:list} — of those "
+        "; {rival_count} other offsets fit as many anchors: {rival_list:rivals} — of those "
         "the one with the least total lag between the paired records was chosen"
     ),
     "clock.inferred-zone": (

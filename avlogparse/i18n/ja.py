@@ -386,8 +386,9 @@ HOST_CLOCK = {
         "チェックポイントの失敗) {anchors} 件のうち {explained} 件で、直後に VMMS のイベントが"
         "記録されています{rivals:msg}{hints:msg}"
     ),
+    "clock.rival-item": "{offset}: {explained}/{anchors}、時間差 {lag} 分",
     "clock.inferred.rivals": (
-        "。ほかに {rival_count} 個のオフセット ({rival_list:list}) も同じ件数に当てはまるため、"
+        "。ほかに {rival_count} 個のオフセット ({rival_list:rivals}) も同じ件数に当てはまるため、"
         "記録間の時間差の合計が最も小さいものを選びました"
     ),
     "clock.inferred-zone": (

@@ -42,6 +42,8 @@ from avlogparse.rules.base import Rule
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
+
+
 def _information_uri() -> str | None:
     """The documentation address the package declares (``[project.urls] Documentation``);
     None when it declares none (the field is then left out, never pointed at a guess)."""

@@ -154,7 +154,7 @@ class EventRecord(RecordBase):
     event_index: int | None = None
     """Position among the file's events, from 1, broken ones included (the XPath
     ``(//Event)[n]``): what locates an event without an EventRecordID when several share a
-    line. None for a binary ``.evtx``, whose records always carry an EventRecordID."""
+    line. In a binary ``.evtx``, the position among the records read."""
 
     @property
     def location(self) -> Location:

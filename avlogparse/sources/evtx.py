@@ -317,7 +317,7 @@ def _record(
         done: event_xml._Done = (
             0, record_id, 0, record_id, _EVENT, sys_attrs, sys_text, data, data_kind, {}, None
         )  # fmt: skip
-        return event_xml._record(done, raw, path, diagnostics, caches)
+        return event_xml._record(done, raw, path, diagnostics, caches, ordinal)
     created = system.get("TimeCreated")
     system_time = None
     if isinstance(created, dict) and (attrs := created.get("#attributes")):
@@ -335,13 +335,13 @@ def _record(
     return EventLine(
         path, record_id, raw, provider, _text(channel) or None if channel is not None else None,
         event_id, timestamp, _build, None,
-        (raw, record_id, path, provider, event_id, timestamp, caches),
+        (raw, record_id, path, provider, event_id, timestamp, caches, ordinal),
     )  # fmt: skip
 
 
 def _build(
     raw: str, line: int, path: str, provider: str | None, event_id: int | None,
-    timestamp: datetime | None, caches: event_xml._Caches,
+    timestamp: datetime | None, caches: event_xml._Caches, index: int,
 ) -> EventRecord:  # fmt: skip
     """The validated model of an event :func:`_record` left light (raw holds no C0)."""
     event = json.loads(raw)[_EVENT]
@@ -349,7 +349,7 @@ def _build(
     family = caches.family(provider) if provider is not None else ""
     return event_xml._event_record(
         path, line, raw, event_xml._KEYS, sys_attrs, sys_text, data, data_kind, {}, None,
-        sys_attrs.get("Provider", {}), provider, event_id, timestamp, family, caches,
+        sys_attrs.get("Provider", {}), provider, event_id, timestamp, family, caches, index,
     )  # fmt: skip
 
 

@@ -172,7 +172,9 @@ def test_same_records_from_evtx_and_every_xml_shape(name: str) -> None:
     """pyevtx-rs renders each record as XML; every export shape of them gives the records
     the binary file gives, with zero unparsed (raw C0 characters and all)."""
     binary = models(parse_path(DATA / name)[0])
-    rendered = [(r["event_record_id"], r["data"]) for r in evtx.PyEvtxParser(str(DATA / name)).records()]
+    rendered = [
+        (r["event_record_id"], r["data"]) for r in evtx.PyEvtxParser(str(DATA / name)).records()
+    ]
     for shape, data in shapes(rendered).items():
         stats = ParseStats(path=f"{name}.{shape}", kind="event-xml")
         from_xml = models(list(parse_event_xml(io.BytesIO(data), stats.path, stats)))
