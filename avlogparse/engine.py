@@ -296,8 +296,24 @@ def _run_rules(
         run.findings = len(produced)
         findings.extend(produced)
         runs[rule.id] = run
+    findings = _unique_ids(findings)
     findings.sort(key=lambda f: (-f.severity.rank, f.first_seen is None, f.first_seen or 0))
     return findings, [runs[rule.id] for rule in ordered]
+
+
+def _unique_ids(findings: list[Finding]) -> list[Finding]:
+    """Findings whose id (rule, VM and first evidence line) repeats one before them get a
+    suffix, ``-2``, ``-3`` … in the order the rules gave them: one missing-evidence finding
+    per missing log shares its evidence with the others, and SARIF viewers and code
+    scanning merge results with one fingerprint."""
+    seen: Counter[str] = Counter()
+    unique = []
+    for finding in findings:
+        seen[finding.id] += 1
+        if seen[finding.id] > 1:
+            finding = finding.model_copy(update={"id": f"{finding.id}-{seen[finding.id]}"})
+        unique.append(finding)
+    return unique
 
 
 MAX_RIVALS_TRIED = 4

@@ -235,3 +235,20 @@ def test_analyze_leaves_the_gc_as_it_found_it() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_finding_ids_are_unique_when_findings_share_their_evidence(tmp_path: Path) -> None:
+    """Without the event exports, one missing-evidence finding per missing log rests on the
+    same 43426 lines: each keeps an id of its own (SARIF fingerprints, explained_by links)."""
+    for name in ("avhypervvss.log", "winclustersvc.log"):
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    report = avlogparse.analyze(tmp_path)
+    missing = [f for f in report.findings if f.rule_id == "missing-evidence"]
+    assert len(missing) >= 2 and len({f.evidence[0].location for f in missing}) == 1
+    ids = [f.id for f in report.findings]
+    assert len(set(ids)) == len(ids)
+    assert [f.id for f in missing][1] == f"{missing[0].id}-2"
+    assert [f.id for f in avlogparse.analyze(tmp_path).findings] == ids  # stable
+    sarif = json.loads(avlogparse.render.render_sarif(report))
+    prints = [r["partialFingerprints"]["findingId/v1"] for r in sarif["runs"][0]["results"]]
+    assert len(set(prints)) == len(prints) == len(ids)
