@@ -245,12 +245,13 @@ def _evidence_location(evidence: Evidence, locator: _Locator, location_id: int) 
         "physicalLocation": locator.physical(evidence.path, evidence.line),
         "message": {"text": f"{role}{evidence.text}"},
     }
-    if evidence.record_id is not None:  # events sharing a line told apart
-        where = str(evidence.location)
-        location["properties"] = {"eventRecordId": evidence.record_id, "where": where}
+    # events sharing a line told apart: by EventRecordID, else by their index in the file
+    if evidence.record_id is not None:
+        location["properties"] = {"eventRecordId": evidence.record_id}
     elif evidence.event_index is not None:
-        where = str(evidence.location)
-        location["properties"] = {"eventIndex": evidence.event_index, "where": where}
+        location["properties"] = {"eventIndex": evidence.event_index}
+    if "properties" in location:
+        location["properties"]["where"] = str(evidence.location)
     return location
 
 
