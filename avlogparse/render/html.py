@@ -57,6 +57,8 @@ body.avl { margin: 0 auto; padding: 24px 32px; max-width: 1240px; background: #f
 .avl .card .k { color: #57606a; font-size: 12px; text-transform: uppercase; }
 .avl .card .v { font-size: 16px; font-weight: 600; margin: 2px 0; }
 .avl .card .why { color: #57606a; font-size: 12px; }
+.avl .card .why ul { padding-left: 1.1em; margin: 4px 0; }
+.avl .card .why p { margin: 8px 0 0; }
 .avl .bad { color: #d1242f; }
 .avl .ok { color: #1a7f37; }
 .avl table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px; }
